@@ -1,0 +1,64 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+# The Python suite runs on SQLite and then on PostgreSQL. Set TEST_DATABASE_URL= (empty) to skip PostgreSQL.
+TEST_DATABASE_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: venv run test test-py test-sqlite test-pg test-node lint typecheck fmt lock bench clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+run: venv
+	mkdir -p var
+	$(BIN)/xinyuan migrate
+	$(BIN)/xinyuan seed-demo
+	$(BIN)/xinyuan serve --host $(HOST) --port $(PORT)
+
+test: lint typecheck test-py test-node
+
+lint: venv
+	$(BIN)/ruff check app tests migrations bench
+	$(BIN)/ruff format --check app tests migrations bench
+
+typecheck: venv
+	$(BIN)/mypy
+
+test-py: test-sqlite test-pg
+
+test-sqlite: venv
+	TEST_DATABASE_URL= $(BIN)/pytest
+
+test-pg: venv
+	@if [ -z "$(TEST_DATABASE_URL)" ]; then echo "TEST_DATABASE_URL is empty: PostgreSQL suite skipped"; \
+	else TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest; fi
+
+test-node:
+	@if [ -f miniprogram_stub/package.json ]; then \
+		cd miniprogram_stub && npm ci --no-audit --no-fund --loglevel=error && npm test; \
+	else echo "no miniprogram_stub/package.json yet"; fi
+
+fmt: venv
+	$(BIN)/ruff format app tests migrations bench
+	$(BIN)/ruff check --fix app tests migrations bench
+
+lock:
+	rm -rf /tmp/xinyuan-lock && $(PYTHON) -m venv /tmp/xinyuan-lock
+	/tmp/xinyuan-lock/bin/pip install -q -e '.[dev]'
+	( echo '# Pinned versions for `make` (regenerate: make lock). Installed with `pip install -r requirements.lock`.'; \
+	  /tmp/xinyuan-lock/bin/pip freeze --exclude-editable ) > requirements.lock
+
+bench: venv
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

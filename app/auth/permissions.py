@@ -1,0 +1,24 @@
+"""Roles → permissions, in one table. Staff permissions hold over the org of the assignment and its subtree."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from app.orgs.models import StaffRole
+
+
+class Permission(StrEnum):
+    manage_tree = "manage_tree"  # create orgs under, assign secretaries / admins
+    manage_catalog = "manage_catalog"
+    decide_reports = "decide_reports"  # approve / reject 报到
+    view_members = "view_members"
+    manage_wishes = "manage_wishes"  # dispatch, recall, reject; the community queue
+    view_stats = "view_stats"
+
+
+ROLE_PERMISSIONS: dict[StaffRole, frozenset[Permission]] = {
+    StaffRole.secretary: frozenset(
+        {Permission.decide_reports, Permission.view_members, Permission.manage_wishes, Permission.view_stats}
+    ),
+    StaffRole.admin: frozenset(Permission),
+}

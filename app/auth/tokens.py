@@ -1,0 +1,31 @@
+"""Our own access token: a signed JWT (HS256) naming the user, with an expiry."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import jwt
+
+from app.db import utcnow
+from app.errors import Unauthorized
+
+ALGORITHM = "HS256"
+
+
+def issue_token(user_id: int, secret: str, minutes: int) -> str:
+    now = utcnow()
+    claims = {"sub": str(user_id), "iat": now, "exp": now + timedelta(minutes=minutes), "typ": "access"}
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def user_id_from_token(token: str, secret: str) -> int:
+    try:
+        claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub"]})
+    except jwt.ExpiredSignatureError as exc:
+        raise Unauthorized("access token expired; sign in again") from exc
+    except jwt.PyJWTError as exc:
+        raise Unauthorized("invalid access token") from exc
+    sub = claims.get("sub")
+    if claims.get("typ") != "access" or not isinstance(sub, str) or not sub.isdigit():
+        raise Unauthorized("invalid access token")
+    return int(sub)

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class CategoryOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    code: str
+    name: str
+    description: str
+    time_limit_hours: int
+    active: bool
+
+
+class CategoryIn(BaseModel):
+    code: str = Field(min_length=1, max_length=40, pattern=r"^[a-z0-9_\-]+$")
+    name: str = Field(min_length=1, max_length=40)
+    description: str = Field(default="", max_length=500)
+    time_limit_hours: int = Field(ge=1, le=24 * 90)
+
+
+class CategoryPatch(BaseModel):
+    name: str | None = Field(default=None, min_length=1, max_length=40)
+    description: str | None = Field(default=None, max_length=500)
+    time_limit_hours: int | None = Field(default=None, ge=1, le=24 * 90)
+    active: bool | None = None

@@ -1,0 +1,79 @@
+"""The `xinyuan` command: serve, migrate, seed-demo, grant-admin."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import click
+
+from app.config import Settings, get_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def alembic_config(url: str | None = None) -> object:
+    from alembic.config import Config
+
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    if url:
+        config.attributes["url"] = url
+    return config
+
+
+def _prepare_sqlite_dir(settings: Settings) -> None:
+    prefix = "sqlite+aiosqlite:///"
+    if settings.database_url.startswith(prefix):
+        path = settings.database_url.removeprefix(prefix)
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+@click.group()
+def main() -> None:
+    """xinyuan 心愿: 居民点单、支部下单、党员接单."""
+
+
+@main.command()
+@click.option("--host", default=None, help="default: HOST setting (127.0.0.1)")
+@click.option("--port", default=None, type=int, help="default: PORT setting (8000)")
+def serve(host: str | None, port: int | None) -> None:
+    """Serve the API (in dev also the fake WeChat under /_dev/wechat/)."""
+    import uvicorn
+
+    from app.main import create_app
+
+    base = get_settings()
+    settings = base.model_copy(update={"host": host or base.host, "port": port or base.port})
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, proxy_headers=True, log_level="info")
+
+
+@main.command()
+def migrate() -> None:
+    """Bring the database schema to the newest migration."""
+    from alembic import command
+
+    settings = get_settings()
+    _prepare_sqlite_dir(settings)
+    command.upgrade(alembic_config(settings.database_url), "head")  # type: ignore[arg-type]
+    click.echo("database at the newest migration")
+
+
+@main.command("seed-demo")
+def seed_demo() -> None:
+    """Load the demo district (idempotent: running it again changes nothing)."""
+    from app.seed import seed
+
+    summary = asyncio.run(seed(get_settings().database_url))
+    click.echo(summary)
+
+
+@main.command("grant-admin")
+@click.option("--openid", required=True)
+@click.option("--org", "org_id", required=True, type=int)
+def grant_admin(openid: str, org_id: int) -> None:
+    """Make the user with this openid an admin over the org (creating the user if they never signed in)."""
+    from app.seed import grant_admin as grant
+
+    click.echo(asyncio.run(grant(get_settings().database_url, openid, org_id)))

@@ -1,0 +1,143 @@
+"""Typed domain errors and the one handler that renders every error as RFC 9457 problem+json."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
+PROBLEM_JSON = "application/problem+json"
+
+
+class AppError(Exception):
+    """Base of every error the API reports on purpose. Subclasses fix `status` and `code`."""
+
+    status: int = 400
+    code: str = "bad_request"
+
+    def __init__(self, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = extra
+        self.headers: dict[str, str] = {}
+
+
+class Unauthorized(AppError):
+    status, code = 401, "unauthorized"
+
+
+class Forbidden(AppError):
+    status, code = 403, "forbidden"
+
+
+class NotFound(AppError):
+    status, code = 404, "not_found"
+
+    @classmethod
+    def of(cls, kind: str, ident: object) -> NotFound:
+        return cls(f"{kind} {ident} not found")
+
+
+class ValidationFailed(AppError):
+    """Input that passes the schema but not the domain (unknown category, grid outside the community ...)."""
+
+    status, code = 422, "validation_error"
+
+    def __init__(self, loc: list[str | int], msg: str) -> None:
+        super().__init__(msg, errors=[{"loc": loc, "msg": msg}])
+
+
+class InvalidTransition(AppError):
+    status, code = 409, "invalid_transition"
+
+
+class AlreadyTaken(AppError):
+    status, code = 409, "already_taken"
+
+
+class Conflict(AppError):
+    status, code = 409, "conflict"
+
+
+class ContentRejected(AppError):
+    status, code = 422, "content_rejected"
+
+
+class RateLimited(AppError):
+    status, code = 429, "rate_limited"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.headers = {"Retry-After": str(retry_after)}
+
+
+class WeChatLoginFailed(AppError):
+    status, code = 401, "wechat_login_failed"
+
+
+class WeChatUnavailable(AppError):
+    status, code = 503, "wechat_unavailable"
+
+
+class ServiceUnavailable(AppError):
+    status, code = 503, "service_unavailable"
+
+
+def problem(status: int, code: str, detail: str, headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
+    body = {
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "code": code,
+    }
+    body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+_HTTP_CODES = {
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+}
+
+
+async def _app_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AppError)
+    return problem(exc.status, exc.code, exc.detail, exc.headers, **exc.extra)
+
+
+async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", ""))} for e in exc.errors()]
+    first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
+    detail = f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+    return problem(422, "validation_error", detail, errors=errors)
+
+
+async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = _HTTP_CODES.get(exc.status_code, "http_error")
+    return problem(exc.status_code, code, str(exc.detail), dict(exc.headers or {}))
+
+
+async def _database_down(_: Request, exc: Exception) -> JSONResponse:
+    # A lost or refused database connection is an outage, not a bug: say 503 so clients retry.
+    log.warning("database unavailable: %s", exc)
+    return problem(503, "service_unavailable", "the database is unavailable; try again shortly", {"Retry-After": "5"})
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(OperationalError, _database_down)

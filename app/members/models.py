@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Base, UTCDateTime, utcnow
+
+
+class ReportStatus(StrEnum):
+    pending = "pending"
+    approved = "approved"
+    rejected = "rejected"
+
+
+class MemberReport(Base):
+    """报到: a party member registers with the community where they live; the secretary decides."""
+
+    __tablename__ = "member_reports"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending','approved','rejected')", name="status"),
+        Index("ix_member_reports_community_status", "community_id", "status"),
+        # One undecided report per person and community.
+        Index(
+            "uq_member_reports_pending",
+            "user_id",
+            "community_id",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("orgs.id"))
+    real_name: Mapped[str] = mapped_column(String(20))
+    workplace: Mapped[str] = mapped_column(String(100), default="")
+    party_org: Mapped[str] = mapped_column(String(100), default="")
+    skills: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[ReportStatus] = mapped_column(String(16), default=ReportStatus.pending)
+    reason: Mapped[str | None] = mapped_column(String(200))
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Member(Base):
+    """An approved volunteer of one community (and grid): who may accept that community's wishes."""
+
+    __tablename__ = "members"
+    __table_args__ = (
+        UniqueConstraint("user_id", "community_id"),
+        Index("ix_members_community_grid", "community_id", "grid_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("orgs.id"))
+    real_name: Mapped[str] = mapped_column(String(20))
+    workplace: Mapped[str] = mapped_column(String(100), default="")
+    party_org: Mapped[str] = mapped_column(String(100), default="")
+    skills: Mapped[list[str]] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(default=True)
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("member_reports.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

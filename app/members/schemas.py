@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.members.models import ReportStatus
+
+Skill = Field(min_length=1, max_length=20)
+
+
+class ReportIn(BaseModel):
+    community_id: int
+    grid_id: int | None = None
+    real_name: str = Field(min_length=1, max_length=20)
+    workplace: str = Field(default="", max_length=100)
+    party_org: str = Field(default="", max_length=100)
+    skills: list[str] = Field(default_factory=list, max_length=10)
+
+
+class ReportOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    user_id: int
+    community_id: int
+    grid_id: int | None
+    real_name: str
+    workplace: str
+    party_org: str
+    skills: list[str]
+    status: ReportStatus
+    reason: str | None
+    created_at: datetime
+    decided_at: datetime | None
+
+
+class ReasonIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=200)
+
+
+class MemberOut(BaseModel):
+    user_id: int
+    real_name: str
+    community_id: int
+    grid_id: int | None
+    skills: list[str]
+    active_tasks: int
+    done_tasks: int
+    service_minutes: int

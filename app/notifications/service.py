@@ -1,0 +1,56 @@
+"""Writing notices: one inbox row per recipient, in the caller's transaction (the relay sends WeChat after commit)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db import utcnow
+from app.members.models import Member
+from app.notifications.models import Notification, WeChatStatus
+from app.notifications.templates import render
+from app.orgs.models import RoleAssignment, StaffRole
+
+
+async def notify(
+    session: AsyncSession, user_ids: Iterable[int], kind: str, wish_id: int | None = None, **fields: str
+) -> int:
+    recipients = sorted(set(user_ids))
+    if not recipients:
+        return 0
+    title, body = render(kind, **fields)
+    now = utcnow()
+    rows = [
+        {
+            "user_id": uid,
+            "kind": kind,
+            "title": title,
+            "body": body[:300],
+            "wish_id": wish_id,
+            "created_at": now,
+            "next_attempt_at": now,
+            "wechat_status": WeChatStatus.pending,
+            "wechat_attempts": 0,
+        }
+        for uid in recipients
+    ]
+    await session.execute(insert(Notification), rows)
+    return len(rows)
+
+
+async def secretaries_of(session: AsyncSession, community_id: int) -> list[int]:
+    rows = await session.scalars(
+        select(RoleAssignment.user_id).where(
+            RoleAssignment.org_id == community_id, RoleAssignment.role == StaffRole.secretary
+        )
+    )
+    return list(rows)
+
+
+async def pool_members(session: AsyncSession, community_id: int, grid_id: int | None) -> list[int]:
+    query = select(Member.user_id).where(Member.community_id == community_id, Member.active.is_(True))
+    if grid_id is not None:
+        query = query.where(Member.grid_id == grid_id)
+    return list(await session.scalars(query))

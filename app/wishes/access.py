@@ -1,0 +1,51 @@
+"""How a caller stands to a wish: their parties (the machine's `who`), what they see, and what is masked."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from app.auth.permissions import Permission
+from app.auth.principal import Principal
+from app.wishes.machine import OPEN_STATUSES, Facts, Party, Status
+from app.wishes.models import Wish
+
+
+def parties_of(principal: Principal, wish: Wish) -> frozenset[Party]:
+    parties: set[Party] = set()
+    if wish.resident_id == principal.id:
+        parties.add(Party.resident)
+    if principal.can(Permission.manage_wishes, wish.community.path):
+        parties.add(Party.manager)
+    if wish.assignee_id == principal.id:
+        parties.add(Party.assignee)
+    elif wish.pool and _in_pool(principal, wish):
+        parties.add(Party.candidate)
+    return frozenset(parties)
+
+
+def _in_pool(principal: Principal, wish: Wish) -> bool:
+    membership = principal.membership(wish.community_id)
+    if membership is None:
+        return False
+    return wish.pool_grid_id is None or membership.grid_id == wish.pool_grid_id
+
+
+def facts_of(principal: Principal, wish: Wish, now: datetime, reopen_days: int) -> Facts:
+    return Facts(
+        rated=wish.rating_score is not None,
+        done_at=wish.done_at,
+        now=now,
+        reopen_window=timedelta(days=reopen_days),
+        taken_by_other=wish.pool and wish.assignee_id is not None and wish.assignee_id != principal.id,
+    )
+
+
+def sees_contact(parties: frozenset[Party], wish: Wish) -> bool:
+    """Whole phone and address: the resident, the community's staff, and the assignee once accepted."""
+    if parties & {Party.resident, Party.manager}:
+        return True
+    return Party.assignee in parties and wish.status in (Status.accepted, Status.done)
+
+
+def is_overdue(wish: Wish, now: datetime) -> bool:
+    return wish.status in OPEN_STATUSES and wish.due_at < now

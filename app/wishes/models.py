@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, and_
+from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
+
+from app.auth.models import User
+from app.catalog.models import Category
+from app.db import Base, UTCDateTime, utcnow
+from app.members.models import Member
+from app.orgs.models import Org
+from app.wishes.machine import Action, Status
+
+_STATUSES = ",".join(f"'{s}'" for s in Status)
+_ACTIONS = ",".join(f"'{a}'" for a in [*Action, "order"])
+NUMBER_TZ = ZoneInfo("Asia/Shanghai")
+
+
+class Wish(Base):
+    __tablename__ = "wishes"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_STATUSES})", name="status"),
+        CheckConstraint("rating_score IS NULL OR rating_score BETWEEN 1 AND 5", name="rating_score"),
+        CheckConstraint("status <> 'accepted' OR assignee_id IS NOT NULL", name="accepted_has_assignee"),
+        # The queues: a community's wishes by status, newest first; a member's tasks; the open pool.
+        Index("ix_wishes_community_status_id", "community_id", "status", "id"),
+        Index("ix_wishes_resident_id", "resident_id", "id"),
+        Index("ix_wishes_assignee_id", "assignee_id", "id"),
+        Index("ix_wishes_open_due", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[Status] = mapped_column(String(16), default=Status.ordered)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
+    title: Mapped[str] = mapped_column(String(40))
+    content: Mapped[str] = mapped_column(String(500))
+    address: Mapped[str | None] = mapped_column(String(200))
+    contact_phone: Mapped[str | None] = mapped_column(String(20))
+    community_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("orgs.id"))
+    resident_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    pool: Mapped[bool] = mapped_column(default=False)
+    # A pool opened to one grid; NULL with pool=true means the whole community.
+    pool_grid_id: Mapped[int | None] = mapped_column(ForeignKey("orgs.id"))
+    target_member_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # First time the wish left `ordered` (dispatched or rejected); never reset: the 响应率 clock.
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    service_minutes: Mapped[int | None]
+    rating_score: Mapped[int | None]
+    rating_comment: Mapped[str | None] = mapped_column(String(200))
+
+    category: Mapped[Category] = relationship(lazy="raise")
+    community: Mapped[Org] = relationship(foreign_keys=[community_id], lazy="raise")
+    resident: Mapped[User] = relationship(foreign_keys=[resident_id], lazy="raise")
+    assignee_member: Mapped[Member | None] = relationship(
+        primaryjoin=lambda: and_(
+            foreign(Wish.assignee_id) == Member.user_id, foreign(Wish.community_id) == Member.community_id
+        ),
+        viewonly=True,
+        lazy="raise",
+    )
+
+    @property
+    def number(self) -> str:
+        """The human work-order number, `XY-<local date>-<id>`: unique because the id is, and never stored twice."""
+        return f"XY-{self.created_at.astimezone(NUMBER_TZ):%Y%m%d}-{self.id:04d}"
+
+
+def id_from_number(number: str) -> int | None:
+    parts = number.split("-")
+    if len(parts) == 3 and parts[0] == "XY" and parts[2].isdigit():
+        return int(parts[2])
+    return None
+
+
+class WishEvent(Base):
+    """One row per transition (and the creation): the wish's timeline and audit trail."""
+
+    __tablename__ = "wish_events"
+    __table_args__ = (
+        CheckConstraint(f"action IN ({_ACTIONS})", name="action"),
+        Index("ix_wish_events_wish_id_id", "wish_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wish_id: Mapped[int] = mapped_column(ForeignKey("wishes.id"))
+    action: Mapped[str] = mapped_column(String(16))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_role: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(String(500))
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class IdempotencyKey(Base):
+    """`Idempotency-Key` of a create: the same key from the same user returns the same wish."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    key: Mapped[str] = mapped_column(String(100))
+    # NULL only inside the creating transaction: the key row is written first so a concurrent twin waits on it.
+    wish_id: Mapped[int | None] = mapped_column(ForeignKey("wishes.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
