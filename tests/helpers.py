@@ -1,0 +1,68 @@
+"""Driving the API as the mini-program does: sign in with dev codes, then call endpoints with the bearer token."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import httpx
+
+_nonce = itertools.count(1)
+PROBLEM = "application/problem+json"
+
+
+class Api:
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+        self.tokens: dict[str, str] = {}
+        self.users: dict[str, dict[str, Any]] = {}
+
+    async def login(self, openid: str) -> dict[str, str]:
+        if openid not in self.tokens:
+            resp = await self.client.post("/api/v1/auth/login", json={"code": f"dev:{openid}:{next(_nonce)}"})
+            assert resp.status_code == 200, resp.text
+            self.tokens[openid] = resp.json()["access_token"]
+            self.users[openid] = resp.json()["user"]
+        return {"Authorization": f"Bearer {self.tokens[openid]}"}
+
+    async def uid(self, openid: str) -> int:
+        await self.login(openid)
+        return int(self.users[openid]["id"])
+
+    async def get(self, openid: str | None, path: str, **kw: Any) -> httpx.Response:
+        headers = await self.login(openid) if openid else {}
+        return await self.client.get(path, headers=headers, **kw)
+
+    async def post(self, openid: str | None, path: str, json: Any = None, **kw: Any) -> httpx.Response:
+        headers = {**(await self.login(openid) if openid else {}), **kw.pop("headers", {})}
+        return await self.client.post(path, json=json, headers=headers, **kw)
+
+    async def org_id(self, name: str) -> int:
+        resp = await self.get("demo-admin", "/api/v1/orgs")
+        return next(o["id"] for o in resp.json() if o["name"] == name)
+
+    async def grid_ids(self, community: str) -> list[int]:
+        cid = await self.org_id(community)
+        resp = await self.get("demo-admin", "/api/v1/orgs", params={"parent_id": cid})
+        return [o["id"] for o in resp.json()]
+
+    async def category_id(self, code: str = "errand") -> int:
+        resp = await self.get("demo-admin", "/api/v1/categories")
+        return next(c["id"] for c in resp.json() if c["code"] == code)
+
+    async def order(self, resident: str = "demo-resident-jinyang-1", **fields: Any) -> dict[str, Any]:
+        body = {"category_id": await self.category_id(), "title": "帮忙买米", "content": "买一袋大米送到家", **fields}
+        resp = await self.post(resident, "/api/v1/wishes", body)
+        assert resp.status_code == 201, resp.text
+        return dict(resp.json())
+
+    async def act(self, openid: str, wish_id: int, action: str, body: Any = None) -> httpx.Response:
+        return await self.post(openid, f"/api/v1/wishes/{wish_id}/{action}", body)
+
+
+def assert_problem(resp: httpx.Response, status: int, code: str) -> dict[str, Any]:
+    assert resp.status_code == status, resp.text
+    assert resp.headers["content-type"].startswith(PROBLEM), resp.headers["content-type"]
+    body = dict(resp.json())
+    assert body["code"] == code and body["status"] == status and body["detail"], body
+    return body
