@@ -137,10 +137,15 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-async def session(app: FastAPI) -> AsyncIterator[AsyncSession]:
-    """A separate session for looking at rows directly (what the API wrote, or that nothing was written)."""
-    async with app.state.sessionmaker() as s:
+async def session(settings: Settings, app: FastAPI) -> AsyncIterator[AsyncSession]:
+    """A separate session for looking at rows directly (what the API wrote, or that nothing was written).
+
+    On SQLite each statement commits by itself, so this session never holds the lock the app needs. Objects stay
+    in its identity map: re-read with `select(...).execution_options(populate_existing=True)` after API calls."""
+    engine = create_engine(settings.database_url, sqlite_immediate=False)
+    async with create_sessionmaker(engine)() as s:
         yield s
+    await engine.dispose()
 
 
 @pytest.fixture
