@@ -77,3 +77,11 @@ def grant_admin(openid: str, org_id: int) -> None:
     from app.seed import grant_admin as grant
 
     click.echo(asyncio.run(grant(get_settings().database_url, openid, org_id)))
+
+
+@main.command()
+def diagram() -> None:
+    """Print the wish state diagram (Mermaid), generated from the machine table, for the README."""
+    from app.wishes.machine import mermaid
+
+    click.echo(mermaid())

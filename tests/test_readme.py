@@ -1,0 +1,15 @@
+"""The README's state diagram is the machine table's: change one and this fails until the other follows."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from app.wishes.machine import mermaid
+
+
+def test_readme_diagram_is_generated_from_the_table() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- machine:start -->\n```mermaid\n(.*?)\n```\n<!-- machine:end -->", readme, re.S)
+    assert block is not None, "README.md lost its machine diagram markers"
+    assert block.group(1) == mermaid(), "README diagram differs from app/wishes/machine.py: paste `xinyuan diagram`"
