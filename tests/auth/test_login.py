@@ -56,7 +56,8 @@ async def test_missing_bad_and_expired_tokens_are_401(client: httpx.AsyncClient,
     assert_problem(await client.get("/api/v1/me"), 401, "unauthorized")
     bad = {"Authorization": "Bearer not-a-token"}
     assert_problem(await client.get("/api/v1/me", headers=bad), 401, "unauthorized")
-    forged = jwt.encode({"sub": "1", "exp": utcnow() + timedelta(hours=1), "typ": "access"}, "wrong-key-of-thirty-two-characters!", "HS256")
+    claims = {"sub": "1", "exp": utcnow() + timedelta(hours=1), "typ": "access"}
+    forged = jwt.encode(claims, "another-key-of-thirty-two-characters", "HS256")
     assert_problem(await client.get("/api/v1/me", headers={"Authorization": f"Bearer {forged}"}), 401, "unauthorized")
     expired = issue_token(1, settings.secret_key, minutes=-1)
     body = assert_problem(
