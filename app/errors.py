@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -88,6 +89,36 @@ class WeChatUnavailable(AppError):
 
 class ServiceUnavailable(AppError):
     status, code = 503, "service_unavailable"
+
+
+class ProblemField(BaseModel):
+    loc: list[str | int]
+    msg: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, as every error of the API is answered."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    code: str
+    errors: list[ProblemField] | None = None
+
+
+def _problem_doc(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {PROBLEM_JSON: {"schema": Problem.model_json_schema()}}}
+
+
+# Declared on the routers so the OpenAPI says what every error looks like.
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: _problem_doc("missing, bad or expired token (code unauthorized)"),
+    403: _problem_doc("visible, but not for your role (code forbidden)"),
+    404: _problem_doc("not found, or not visible to you (code not_found)"),
+    409: _problem_doc("conflict: invalid_transition, already_taken, conflict"),
+    422: _problem_doc("invalid input (code validation_error, with errors[])"),
+}
 
 
 def problem(status: int, code: str, detail: str, headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:

@@ -8,8 +8,9 @@ from app.auth.principal import load_principal
 from app.auth.schemas import LoginIn, LoginOut, MePatch, UserOut
 from app.auth.tokens import issue_token
 from app.db import SessionDep
+from app.errors import PROBLEM_RESPONSES
 
-router = APIRouter(prefix="/api/v1", tags=["sign-in"])
+router = APIRouter(prefix="/api/v1", tags=["sign-in"], responses=PROBLEM_RESPONSES)
 
 
 @router.post("/auth/login", response_model=LoginOut)

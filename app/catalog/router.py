@@ -10,9 +10,9 @@ from app.auth.principal import Principal
 from app.catalog.models import Category
 from app.catalog.schemas import CategoryIn, CategoryOut, CategoryPatch
 from app.db import SessionDep
-from app.errors import Conflict, Forbidden, NotFound
+from app.errors import PROBLEM_RESPONSES, Conflict, Forbidden, NotFound
 
-router = APIRouter(prefix="/api/v1/categories", tags=["catalog"])
+router = APIRouter(prefix="/api/v1/categories", tags=["catalog"], responses=PROBLEM_RESPONSES)
 
 
 def _require_catalog_admin(principal: Principal) -> None:

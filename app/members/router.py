@@ -4,12 +4,13 @@ from fastapi import APIRouter
 
 from app.auth.deps import CurrentUser
 from app.db import SessionDep
+from app.errors import PROBLEM_RESPONSES
 from app.members import service
 from app.members.models import ReportStatus
 from app.members.schemas import MemberOut, ReasonIn, ReportIn, ReportOut
 from app.paging import Cursor, Limit, Page, decode_cursor, next_cursor
 
-router = APIRouter(prefix="/api/v1", tags=["members"])
+router = APIRouter(prefix="/api/v1", tags=["members"], responses=PROBLEM_RESPONSES)
 
 
 @router.post("/member-reports", response_model=ReportOut, status_code=201)

@@ -5,12 +5,12 @@ from sqlalchemy import func, select, update
 
 from app.auth.deps import CurrentUser
 from app.db import SessionDep, utcnow
-from app.errors import NotFound
+from app.errors import PROBLEM_RESPONSES, NotFound
 from app.notifications.models import Notification
 from app.notifications.schemas import NotificationOut
 from app.paging import Cursor, Limit, Page, decode_cursor, next_cursor
 
-router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
+router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"], responses=PROBLEM_RESPONSES)
 
 
 @router.get("", response_model=Page[NotificationOut])

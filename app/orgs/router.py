@@ -4,11 +4,12 @@ from fastapi import APIRouter, Response
 
 from app.auth.deps import CurrentUser
 from app.db import SessionDep
+from app.errors import PROBLEM_RESPONSES
 from app.orgs import service
 from app.orgs.models import Level, StaffRole
 from app.orgs.schemas import OrgIn, OrgOut, RoleAssignmentOut, RoleIn
 
-router = APIRouter(prefix="/api/v1/orgs", tags=["organisation tree"])
+router = APIRouter(prefix="/api/v1/orgs", tags=["organisation tree"], responses=PROBLEM_RESPONSES)
 
 
 @router.get("", response_model=list[OrgOut])

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Body, Header, Response
 
 from app.auth.deps import CurrentUser, SettingsDep
 from app.db import SessionDep, utcnow
+from app.errors import PROBLEM_RESPONSES
 from app.paging import Cursor, Limit, Page, decode_cursor, next_cursor
 from app.wishes import service
 from app.wishes.machine import Action, Status
@@ -14,7 +15,7 @@ from app.wishes.present import wish_detail, wish_out
 from app.wishes.queries import Scope, events_of, list_wishes, visible_wish
 from app.wishes.schemas import ACTION_BODIES, WishDetail, WishIn, WishOut
 
-router = APIRouter(prefix="/api/v1/wishes", tags=["wishes"])
+router = APIRouter(prefix="/api/v1/wishes", tags=["wishes"], responses=PROBLEM_RESPONSES)
 
 IdempotencyKeyHeader = Annotated[
     str | None,
