@@ -3,6 +3,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from app.auth.principal import Principal
+from app.ids import Id
 from app.privacy import mask_phone
 
 
@@ -17,7 +18,7 @@ class RoleOut(BaseModel):
 
 
 class HomeOut(BaseModel):
-    community_id: int
+    community_id: Id
     grid_id: int | None
     address: str | None
 
@@ -48,8 +49,8 @@ class LoginOut(BaseModel):
 
 
 class HomeIn(BaseModel):
-    community_id: int
-    grid_id: int | None = None
+    community_id: Id
+    grid_id: Id | None = None
     address: str | None = Field(default=None, max_length=200)
 
 

@@ -11,6 +11,7 @@ from app.catalog.models import Category
 from app.catalog.schemas import CategoryIn, CategoryOut, CategoryPatch
 from app.db import SessionDep
 from app.errors import PROBLEM_RESPONSES, Conflict, Forbidden, NotFound
+from app.ids import IdPath
 
 router = APIRouter(prefix="/api/v1/categories", tags=["catalog"], responses=PROBLEM_RESPONSES)
 
@@ -42,7 +43,7 @@ async def create_category(body: CategoryIn, session: SessionDep, principal: Curr
 
 @router.patch("/{category_id}", response_model=CategoryOut)
 async def edit_category(
-    category_id: int, body: CategoryPatch, session: SessionDep, principal: CurrentUser
+    category_id: IdPath, body: CategoryPatch, session: SessionDep, principal: CurrentUser
 ) -> CategoryOut:
     category = await session.get(Category, category_id)
     if category is None:

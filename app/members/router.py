@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from app.auth.deps import CurrentUser
 from app.db import SessionDep
 from app.errors import PROBLEM_RESPONSES
+from app.ids import IdPath, IdQuery
 from app.members import service
 from app.members.models import ReportStatus
 from app.members.schemas import MemberOut, ReasonIn, ReportIn, ReportOut
@@ -34,16 +35,16 @@ async def list_reports(
 
 
 @router.post("/member-reports/{report_id}/approve", response_model=ReportOut)
-async def approve_report(report_id: int, session: SessionDep, principal: CurrentUser) -> ReportOut:
+async def approve_report(report_id: IdPath, session: SessionDep, principal: CurrentUser) -> ReportOut:
     return ReportOut.model_validate(await service.decide_report(session, principal, report_id, approve=True))
 
 
 @router.post("/member-reports/{report_id}/reject", response_model=ReportOut)
-async def reject_report(report_id: int, body: ReasonIn, session: SessionDep, principal: CurrentUser) -> ReportOut:
+async def reject_report(report_id: IdPath, body: ReasonIn, session: SessionDep, principal: CurrentUser) -> ReportOut:
     report = await service.decide_report(session, principal, report_id, approve=False, reason=body.reason)
     return ReportOut.model_validate(report)
 
 
 @router.get("/members", response_model=list[MemberOut])
-async def list_members(org_id: int, session: SessionDep, principal: CurrentUser) -> list[MemberOut]:
+async def list_members(org_id: IdQuery, session: SessionDep, principal: CurrentUser) -> list[MemberOut]:
     return await service.roster(session, principal, org_id)

@@ -4,14 +4,15 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.ids import Id
 from app.members.models import ReportStatus
 
 Skill = Field(min_length=1, max_length=20)
 
 
 class ReportIn(BaseModel):
-    community_id: int
-    grid_id: int | None = None
+    community_id: Id
+    grid_id: Id | None = None
     real_name: str = Field(min_length=1, max_length=20)
     workplace: str = Field(default="", max_length=100)
     party_org: str = Field(default="", max_length=100)
@@ -22,8 +23,8 @@ class ReportOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    user_id: int
-    community_id: int
+    user_id: Id
+    community_id: Id
     grid_id: int | None
     real_name: str
     workplace: str
@@ -40,9 +41,9 @@ class ReasonIn(BaseModel):
 
 
 class MemberOut(BaseModel):
-    user_id: int
+    user_id: Id
     real_name: str
-    community_id: int
+    community_id: Id
     grid_id: int | None
     skills: list[str]
     active_tasks: int

@@ -6,6 +6,7 @@ from sqlalchemy import func, select, update
 from app.auth.deps import CurrentUser
 from app.db import SessionDep, utcnow
 from app.errors import PROBLEM_RESPONSES, NotFound
+from app.ids import IdPath
 from app.notifications.models import Notification
 from app.notifications.schemas import NotificationOut
 from app.paging import Cursor, Limit, Page, decode_cursor, next_cursor
@@ -35,7 +36,7 @@ async def list_notifications(
 
 
 @router.post("/{notification_id}/read", status_code=204)
-async def mark_read(notification_id: int, session: SessionDep, principal: CurrentUser) -> Response:
+async def mark_read(notification_id: IdPath, session: SessionDep, principal: CurrentUser) -> Response:
     result = await session.execute(
         update(Notification)
         .where(Notification.id == notification_id, Notification.user_id == principal.id)

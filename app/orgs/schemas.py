@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.ids import Id
 from app.orgs.models import Level, StaffRole
 
 
@@ -17,11 +18,11 @@ class OrgOut(BaseModel):
 class OrgIn(BaseModel):
     name: str = Field(min_length=1, max_length=60)
     level: Level
-    parent_id: int
+    parent_id: Id
 
 
 class RoleIn(BaseModel):
-    user_id: int
+    user_id: Id
     role: StaffRole
 
 
@@ -29,6 +30,6 @@ class RoleAssignmentOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    user_id: int
+    user_id: Id
     org_id: int
     role: StaffRole

@@ -4,10 +4,12 @@ import inspect
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Response
+from pydantic import BaseModel, ValidationError
 
 from app.auth.deps import CurrentUser, SettingsDep
 from app.db import SessionDep, utcnow
 from app.errors import PROBLEM_RESPONSES
+from app.ids import IdPath, IdQuery
 from app.paging import Cursor, Limit, Page, decode_cursor, next_cursor
 from app.wishes import service
 from app.wishes.machine import Action, Status
@@ -50,8 +52,8 @@ async def list_(
     settings: SettingsDep,
     scope: Scope = Scope.mine,
     status: Status | None = None,
-    category_id: int | None = None,
-    grid_id: int | None = None,
+    category_id: IdQuery | None = None,
+    grid_id: IdQuery | None = None,
     overdue: bool | None = None,
     limit: Limit = 20,
     cursor: Cursor = None,
@@ -74,18 +76,26 @@ async def list_(
 
 
 @router.get("/{wish_id}", response_model=WishDetail)
-async def get_wish(wish_id: int, session: SessionDep, principal: CurrentUser, settings: SettingsDep) -> WishDetail:
+async def get_wish(wish_id: IdPath, session: SessionDep, principal: CurrentUser, settings: SettingsDep) -> WishDetail:
     wish = await visible_wish(session, principal, wish_id)
     return wish_detail(wish, await events_of(session, wish_id), principal, utcnow(), settings.reopen_days)
+
+
+def _accepts_empty(model: type[BaseModel]) -> bool:
+    try:
+        model()
+    except ValidationError:
+        return False
+    return True
 
 
 def _action_route(action: Action) -> None:
     """One route per action, so each shows its own body schema in the OpenAPI; all go through one service call."""
     model = ACTION_BODIES[action]
-    optional = all(not f.is_required() for f in model.model_fields.values())
+    optional = _accepts_empty(model)
 
     async def act(
-        wish_id: int, session: SessionDep, principal: CurrentUser, settings: SettingsDep, body: Any = None
+        wish_id: IdPath, session: SessionDep, principal: CurrentUser, settings: SettingsDep, body: Any = None
     ) -> WishOut:
         payload = body if body is not None else model()
         wish = await service.transition(session, principal, wish_id, action, payload, settings)

@@ -4,20 +4,21 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field, model_validator
 
+from app.ids import Id
 from app.wishes.machine import Action, Status
 
 PHONE = r"^\+?[0-9][0-9\- ]{5,19}$"
 
 
 class WishIn(BaseModel):
-    category_id: int
+    category_id: Id
     title: str = Field(min_length=1, max_length=40)
     content: str = Field(min_length=1, max_length=500)
     address: str | None = Field(default=None, max_length=200)
     contact_phone: str | None = Field(default=None, pattern=PHONE)
-    community_id: int | None = None
-    grid_id: int | None = None
-    target_member_id: int | None = None
+    community_id: Id | None = None
+    grid_id: Id | None = None
+    target_member_id: Id | None = None
 
     @model_validator(mode="after")
     def _not_blank(self) -> WishIn:
@@ -55,7 +56,7 @@ class WishOut(BaseModel):
     content: str
     address: str | None
     contact_phone: str | None
-    community_id: int
+    community_id: Id
     grid_id: int | None
     resident: ResidentRef
     assignee: AssigneeRef | None
@@ -98,9 +99,9 @@ class _Body(BaseModel):
 
 
 class DispatchIn(_Body):
-    assignee_id: int | None = None
+    assignee_id: Id | None = None
     pool: bool = False
-    grid_id: int | None = None
+    grid_id: Id | None = None
     due_at: datetime | None = None
     note: str | None = Field(default=None, max_length=200)
 
