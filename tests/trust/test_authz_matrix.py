@@ -1,0 +1,230 @@
+"""The authorization matrix: every route of the app × every persona, with the answer the contract allows.
+
+404 for what one may not see, 403 for what one may see but not do, success only where the contract allows. The
+matrix is checked against the app's route table: a new endpoint without an entry here fails `test_every_route_...`.
+"""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from tests.helpers import PROBLEM, Api
+from tests.trust.personas import PERSONAS, World, make_world
+
+_n = itertools.count()
+SIGNED_IN = [p for p in PERSONAS if p != "anonymous"]
+# Documentation routes are not part of the contract's matrix.
+UNLISTED = {("GET", "/openapi.json"), ("GET", "/docs"), ("GET", "/docs/oauth2-redirect"), ("GET", "/redoc")}
+
+Setup = Callable[[World, str], Awaitable[tuple[dict[str, Any], Any]]]
+
+
+@dataclass
+class Case:
+    setup: Setup
+    expect: dict[str, int]
+    # Optional leak check: given the world, the persona and the answer, is what came back allowed?
+    check: Callable[[str, httpx.Response, dict[str, Any]], bool] | None = None
+    params: dict[str, str] = field(default_factory=dict)
+
+
+def everyone(status: int, anonymous: int = 401, **overrides: int) -> dict[str, int]:
+    return {p: overrides.get(p, anonymous if p == "anonymous" else status) for p in PERSONAS}
+
+
+def only(allowed: dict[str, int], default: int, anonymous: int = 401) -> dict[str, int]:
+    return {p: allowed.get(p, anonymous if p == "anonymous" else default) for p in PERSONAS}
+
+
+def wish_in(status: str, body: Any = None) -> Setup:
+    async def setup(world: World, persona: str) -> tuple[dict[str, Any], Any]:
+        wish = await world.wish(status)
+        return {"wish_id": wish["id"], "_wish": wish}, body
+
+    return setup
+
+
+def plain(body: Any = None, **path: Any) -> Setup:
+    async def setup(world: World, persona: str) -> tuple[dict[str, Any], Any]:
+        values = {k: (await v(world) if callable(v) else v) for k, v in path.items()}
+        made = body(world, persona) if callable(body) else body
+        return values, (await made if inspect.isawaitable(made) else made)
+
+    return setup
+
+
+def report_case() -> Setup:
+    async def setup(world: World, persona: str) -> tuple[dict[str, Any], Any]:
+        return {"report_id": await world.report()}, None
+
+    return setup
+
+
+async def _community(world: World) -> int:
+    return world.community
+
+
+async def _role_target(world: World, persona: str) -> dict[str, Any]:
+    return {"user_id": await world.api.uid(f"role-target-{next(_n)}"), "role": "secretary"}
+
+
+def role_to_revoke() -> Setup:
+    async def setup(world: World, persona: str) -> tuple[dict[str, Any], Any]:
+        target = await world.api.uid(f"role-target-{next(_n)}")
+        resp = await world.api.post(
+            "demo-admin", f"/api/v1/orgs/{world.community}/roles", {"user_id": target, "role": "secretary"}
+        )
+        assert resp.status_code == 201
+        return {"org_id": world.community, "user_id": target, "role": "secretary"}, None
+
+    return setup
+
+
+def category_case() -> Setup:
+    async def setup(world: World, persona: str) -> tuple[dict[str, Any], Any]:
+        return {"category_id": await world.api.category_id()}, {"description": f"改 {next(_n)}"}
+
+    return setup
+
+
+def notification_case() -> Setup:
+    async def setup(world: World, persona: str) -> tuple[dict[str, Any], Any]:
+        return {"notification_id": await world.notification_of_owner()}, None
+
+    return setup
+
+
+MANAGERS = {"secretary": 200, "district_admin": 200}
+WISH_VIEWERS = {"owner": 200, "assignee": 200, **MANAGERS}
+
+
+def _sees_wish(viewers: set[str]) -> Callable[[str, httpx.Response, dict[str, Any]], bool]:
+    def check(persona: str, resp: httpx.Response, ctx: dict[str, Any]) -> bool:
+        if resp.status_code != 200:
+            return True
+        ids = [w["id"] for w in resp.json()["items"]]
+        return (ctx["_wish"]["id"] in ids) == (persona in viewers)
+
+    return check
+
+
+def _order_body(world: World, persona: str) -> dict[str, Any]:
+    return {"category_id": 1, "title": "矩阵", "content": "矩阵测试", "community_id": world.community}
+
+
+MATRIX: dict[tuple[str, str], Case] = {
+    ("GET", "/healthz"): Case(plain(), everyone(200, anonymous=200)),
+    ("GET", "/readyz"): Case(plain(), everyone(200, anonymous=200)),
+    ("POST", "/api/v1/auth/login"): Case(plain(lambda w, p: {"code": f"dev:matrix-{next(_n)}:1"}), everyone(200, 200)),
+    ("GET", "/api/v1/me"): Case(plain(), everyone(200)),
+    ("PATCH", "/api/v1/me"): Case(plain({"nickname": "矩阵"}), everyone(200)),
+    ("GET", "/api/v1/orgs"): Case(plain(), everyone(200)),
+    ("POST", "/api/v1/orgs"): Case(
+        plain(lambda w, p: {"name": f"网格{next(_n)}", "level": "grid", "parent_id": w.community}),
+        only({"district_admin": 201}, 403),
+    ),
+    ("POST", "/api/v1/orgs/{org_id}/roles"): Case(
+        plain(_role_target, org_id=_community), only({"district_admin": 201}, 403)
+    ),
+    ("DELETE", "/api/v1/orgs/{org_id}/roles/{user_id}/{role}"): Case(
+        role_to_revoke(), only({"district_admin": 204}, 403)
+    ),
+    ("GET", "/api/v1/categories"): Case(plain(), everyone(200)),
+    ("POST", "/api/v1/categories"): Case(
+        plain(lambda w, p: {"code": f"matrix_{next(_n)}", "name": "矩阵", "time_limit_hours": 24}),
+        only({"district_admin": 201, "admin_elsewhere": 201}, 403),
+    ),
+    ("PATCH", "/api/v1/categories/{category_id}"): Case(
+        category_case(), only({"district_admin": 200, "admin_elsewhere": 200}, 403)
+    ),
+    ("POST", "/api/v1/member-reports"): Case(
+        plain(lambda w, p: {"community_id": w.community, "real_name": "报到"}),
+        everyone(201, assignee=409, member=409),
+    ),
+    ("GET", "/api/v1/member-reports"): Case(report_case(), everyone(200)),
+    ("POST", "/api/v1/member-reports/{report_id}/approve"): Case(report_case(), only(MANAGERS, 404)),
+    ("POST", "/api/v1/member-reports/{report_id}/reject"): Case(
+        report_case(), only(MANAGERS, 404), params={"reason": "矩阵"}
+    ),
+    ("GET", "/api/v1/members"): Case(plain(), only(MANAGERS, 403), params={"org_id": "@community"}),
+    ("POST", "/api/v1/wishes"): Case(plain(_order_body), everyone(201)),
+    ("GET", "/api/v1/wishes"): Case(
+        wish_in("dispatched"),
+        only({**MANAGERS, "secretary_elsewhere": 200, "admin_elsewhere": 200}, 403),
+        check=_sees_wish({"secretary", "district_admin"}),
+        params={"scope": "community"},
+    ),
+    ("GET", "/api/v1/wishes/{wish_id}"): Case(wish_in("dispatched"), only(WISH_VIEWERS, 404)),
+    ("POST", "/api/v1/wishes/{wish_id}/dispatch"): Case(
+        wish_in("ordered", {"pool": True}), only({**MANAGERS, "owner": 403}, 404)
+    ),
+    ("POST", "/api/v1/wishes/{wish_id}/recall"): Case(
+        wish_in("dispatched"), only({**MANAGERS, "owner": 403, "assignee": 403}, 404)
+    ),
+    ("POST", "/api/v1/wishes/{wish_id}/accept"): Case(
+        wish_in("dispatched"), only({"assignee": 200, "owner": 403, "secretary": 403, "district_admin": 403}, 404)
+    ),
+    ("POST", "/api/v1/wishes/{wish_id}/decline"): Case(
+        wish_in("dispatched", {"reason": "没空"}),
+        only({"assignee": 200, "owner": 403, "secretary": 403, "district_admin": 403}, 404),
+    ),
+    ("POST", "/api/v1/wishes/{wish_id}/complete"): Case(
+        wish_in("accepted"), only({"assignee": 200, "owner": 403, "secretary": 403, "district_admin": 403}, 404)
+    ),
+    ("POST", "/api/v1/wishes/{wish_id}/reject"): Case(
+        wish_in("ordered", {"reason": "不受理"}), only({**MANAGERS, "owner": 403}, 404)
+    ),
+    ("POST", "/api/v1/wishes/{wish_id}/cancel"): Case(
+        wish_in("ordered"), only({"owner": 200, "secretary": 403, "district_admin": 403}, 404)
+    ),
+    ("POST", "/api/v1/wishes/{wish_id}/rate"): Case(
+        wish_in("done", {"score": 5}),
+        only({"owner": 200, "assignee": 403, "secretary": 403, "district_admin": 403}, 404),
+    ),
+    ("POST", "/api/v1/wishes/{wish_id}/reopen"): Case(
+        wish_in("done", {"reason": "没修好"}),
+        only({"owner": 200, "assignee": 403, "secretary": 403, "district_admin": 403}, 404),
+    ),
+    ("GET", "/api/v1/notifications"): Case(plain(), everyone(200)),
+    ("POST", "/api/v1/notifications/{notification_id}/read"): Case(notification_case(), only({"owner": 204}, 404)),
+}
+
+
+def app_routes(app: FastAPI) -> set[tuple[str, str]]:
+    """Every (method, path) the app documents: the OpenAPI document is FastAPI's public route table."""
+    paths = app.openapi()["paths"]
+    return {(m.upper(), path) for path, ops in paths.items() for m in ops} - UNLISTED
+
+
+async def test_every_route_has_an_entry(app: FastAPI) -> None:
+    missing = app_routes(app) - set(MATRIX)
+    assert not missing, f"routes without an authorization matrix entry: {sorted(missing)}"
+    assert not set(MATRIX) - app_routes(app), "matrix entries for routes that no longer exist"
+
+
+@pytest.mark.parametrize("route", list(MATRIX), ids=[f"{m} {p}" for m, p in MATRIX])
+async def test_route_answers_each_persona_as_the_contract_allows(api: Api, route: tuple[str, str]) -> None:
+    world = await make_world(api)
+    case = MATRIX[route]
+    method, template = route
+    for persona, openid in PERSONAS.items():
+        ctx, body = await case.setup(world, persona)
+        path = template.format(**{k: v for k, v in ctx.items() if not k.startswith("_")})
+        params = {k: (str(world.community) if v == "@community" else v) for k, v in case.params.items()}
+        json_body = body if body is not None else (params.pop("reason", None) and {"reason": case.params["reason"]})
+        headers = await api.login(openid) if openid else {}
+        resp = await api.client.request(method, path, json=json_body or None, params=params, headers=headers)
+        want = case.expect[persona]
+        assert resp.status_code == want, f"{method} {path} as {persona}: {resp.status_code} {resp.text[:200]}"
+        if resp.status_code >= 400:
+            assert resp.headers["content-type"].startswith(PROBLEM), f"{method} {path} as {persona}: not problem+json"
+        if case.check is not None:
+            assert case.check(persona, resp, ctx), f"{method} {path} as {persona}: shows what it should not"
