@@ -1,0 +1,66 @@
+// Home: who you are, and the pages your roles open. Signed out → the sign-in page.
+const api = require('../../utils/api')
+const session = require('../../utils/session')
+const subscribe = require('../../utils/subscribe')
+const text = require('../../utils/text')
+
+function groupsFor(user) {
+  const groups = [{ key: 'resident', title: text.pages.index.resident, entries: text.menu.resident }]
+  if (session.hasRole(user, 'member')) {
+    groups.push({ key: 'member', title: text.pages.index.member, entries: text.menu.member })
+  }
+  if (session.managedOrgs(user).length) {
+    groups.push({ key: 'secretary', title: text.pages.index.secretary, entries: text.menu.secretary })
+  }
+  groups.push({ key: 'general', title: text.pages.index.general, entries: text.menu.general })
+  return groups
+}
+
+function rolesText(user) {
+  const names = ((user && user.roles) || []).map((r) => `${r.org_name || ''}${text.roles[r.role] || r.role}`)
+  return names.length ? names.join('、') : text.roles.resident
+}
+
+Component({
+  data: { t: text.pages.index, user: null, rolesText: '', groups: [] },
+  methods: {
+    onLoad() {
+      return this.refresh()
+    },
+    onShow() {
+      if (this._shownOnce) this.refresh()
+      this._shownOnce = true
+    },
+    async refresh() {
+      if (!session.getToken()) {
+        wx.reLaunch({ url: '/pages/login/login' })
+        return
+      }
+      this.show(session.getUser())
+      subscribe.prepare()
+      try {
+        const user = await api.get('/api/v1/me')
+        session.saveUser(user)
+        this.show(user)
+      } catch (err) {
+        api.handled(err)
+      }
+    },
+    show(user) {
+      if (!user) return
+      this.setData({ user, rolesText: rolesText(user), groups: groupsFor(user) })
+    },
+    go(e) {
+      wx.navigateTo({ url: e.currentTarget.dataset.url })
+    },
+    askSubscribe() {
+      subscribe.ask().then((keys) => {
+        if (keys.length) wx.showToast({ title: text.pages.subscribe.done, icon: 'success' })
+      })
+    },
+    logout() {
+      api.logout()
+      wx.reLaunch({ url: '/pages/login/login' })
+    },
+  },
+})

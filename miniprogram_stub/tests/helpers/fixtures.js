@@ -1,0 +1,162 @@
+// Contract-shaped data (see /work/shared/api-contract.md) for the page tests.
+const JINYANG = 11
+
+const resident = {
+  id: 101,
+  nickname: '居民小王',
+  phone_masked: '138****1234',
+  roles: [],
+  home: { community_id: JINYANG, grid_id: 21, address: '金阳小区3号楼2单元' },
+}
+
+const secretary = {
+  id: 201,
+  nickname: '李书记',
+  phone_masked: null,
+  roles: [{ role: 'secretary', org_id: JINYANG, org_name: '金阳社区' }],
+  home: null,
+}
+
+const member = {
+  id: 301,
+  nickname: '党员张三',
+  phone_masked: null,
+  roles: [{ role: 'member', org_id: JINYANG, org_name: '金阳社区' }],
+  home: { community_id: JINYANG, grid_id: 21, address: null },
+}
+
+const categories = [
+  { id: 1, code: 'errand', name: '微心愿代购', description: '代买米面油、药品', time_limit_hours: 48 },
+  { id: 2, code: 'repair', name: '家电维修', description: '小家电、水电小修', time_limit_hours: 72 },
+]
+
+function wish(overrides = {}) {
+  return Object.assign(
+    {
+      id: 12,
+      number: 'XY-20261124-0007',
+      status: 'ordered',
+      category: { id: 2, name: '家电维修' },
+      title: '厨房水龙头漏水',
+      content: '水龙头一直滴水，老人不会修',
+      address: '金阳小区3号楼2单元',
+      contact_phone: '13800001234',
+      community_id: JINYANG,
+      grid_id: 21,
+      resident: { id: 101, nickname: '居民小王' },
+      assignee: null,
+      pool: false,
+      due_at: '2026-11-27T08:30:00+00:00',
+      overdue: false,
+      created_at: '2026-11-24T08:30:00+00:00',
+      updated_at: '2026-11-24T08:30:00+00:00',
+      done_at: null,
+      rating: null,
+      allowed_actions: [],
+    },
+    overrides,
+  )
+}
+
+const events = [
+  {
+    action: 'create',
+    from_status: null,
+    to_status: 'ordered',
+    actor: { id: 101, role: 'resident' },
+    note: null,
+    at: '2026-11-24T08:30:00+00:00',
+  },
+  {
+    action: 'dispatch',
+    from_status: 'ordered',
+    to_status: 'dispatched',
+    actor: { id: 201, role: 'secretary' },
+    note: '请尽快上门',
+    at: '2026-11-24T09:00:00+00:00',
+  },
+]
+
+const grids = [
+  { id: 21, name: '第一网格', level: 'grid', parent_id: JINYANG },
+  { id: 22, name: '第二网格', level: 'grid', parent_id: JINYANG },
+]
+
+const communities = [
+  { id: JINYANG, name: '金阳社区', level: 'community', parent_id: 2 },
+  { id: 12, name: '万佛楼社区', level: 'community', parent_id: 3 },
+]
+
+const members = [
+  { user_id: 301, real_name: '张三', grid_id: 21, skills: ['水电维修'], active_tasks: 2, done_tasks: 5, service_minutes: 300 },
+  { user_id: 302, real_name: '李四', grid_id: 22, skills: [], active_tasks: 0, done_tasks: 1, service_minutes: 60 },
+]
+
+const reports = [
+  {
+    id: 7,
+    status: 'pending',
+    community_id: JINYANG,
+    grid_id: 21,
+    real_name: '赵六',
+    workplace: '区人民医院',
+    party_org: '区卫健局党委',
+    skills: ['健康咨询'],
+  },
+]
+
+const summary = {
+  wishes: 40,
+  by_status: { ordered: 3, dispatched: 2, accepted: 5, done: 28, rejected: 1, cancelled: 1 },
+  response_rate: 0.95,
+  resolution_rate: 0.7368,
+  satisfaction_rate: 1,
+  on_time_rate: 0.9,
+  median_response_minutes: 42.5,
+  members: 12,
+  service_minutes: 1830,
+}
+
+const notifications = [
+  {
+    id: 5,
+    kind: 'wish_accepted',
+    title: '您的心愿已被接单',
+    body: '党员张三已接下“厨房水龙头漏水”',
+    wish_id: 12,
+    created_at: '2026-11-24T09:10:00+00:00',
+    read_at: null,
+    wechat_status: 'sent',
+  },
+  {
+    id: 4,
+    kind: 'wish_dispatched',
+    title: '心愿已派单',
+    body: '已派给党员张三',
+    wish_id: null,
+    created_at: '2026-11-24T09:00:00+00:00',
+    read_at: '2026-11-24T09:05:00+00:00',
+    wechat_status: 'no_quota',
+  },
+]
+
+const clientConfig = {
+  subscribe_templates: { wish_accepted: 'TMPL-ACCEPTED', wish_done: 'TMPL-DONE', wish_dispatched: 'TMPL-DISPATCHED' },
+}
+
+module.exports = {
+  JINYANG,
+  resident,
+  secretary,
+  member,
+  categories,
+  wish,
+  events,
+  grids,
+  communities,
+  members,
+  reports,
+  summary,
+  notifications,
+  clientConfig,
+}

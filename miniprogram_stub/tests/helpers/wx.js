@@ -1,0 +1,193 @@
+// A `wx` for Node: what the pages call, recorded so tests can assert on it.
+//
+// wx.request goes either to a canned `handler(req)` (page tests) or, without one, over real HTTP to the
+// backend (the end-to-end test). Storage lives in memory; wx.login hands out codes; showToast / showModal /
+// navigation are recorded; requestSubscribeMessage accepts every template.
+const http = require('http')
+
+function parseUrl(url) {
+  const u = new URL(url)
+  const query = {}
+  u.searchParams.forEach((v, k) => (query[k] = v))
+  return { pathname: u.pathname, query, origin: u.origin }
+}
+
+function headerValue(header, name) {
+  const key = Object.keys(header || {}).find((k) => k.toLowerCase() === name.toLowerCase())
+  return key ? header[key] : undefined
+}
+
+// Real HTTP, answering like wx.request does: statusCode, header, data parsed as JSON when it is JSON.
+function httpRequest(opts, body) {
+  return new Promise((resolve, reject) => {
+    const headers = Object.assign({}, opts.header)
+    if (body !== undefined) headers['content-length'] = Buffer.byteLength(body)
+    const req = http.request(opts.url, { method: opts.method || 'GET', headers }, (res) => {
+      const chunks = []
+      res.on('data', (c) => chunks.push(c))
+      res.on('end', () => {
+        const buf = Buffer.concat(chunks)
+        let data
+        if (opts.responseType === 'arraybuffer') {
+          data = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length)
+        } else {
+          data = buf.toString('utf8')
+          try {
+            data = JSON.parse(data)
+          } catch (e) {
+            // not JSON: wx.request hands back the string
+          }
+        }
+        resolve({ statusCode: res.statusCode, header: res.headers, data })
+      })
+    })
+    req.on('error', reject)
+    if (body !== undefined) req.write(body)
+    req.end()
+  })
+}
+
+function createWx(options = {}) {
+  const storage = new Map()
+  let codeCounter = 0
+  const h = {
+    handler: options.handler || null, // (req) => {statusCode, data, header} | Promise | undefined (→ unmatched)
+    requests: [],
+    unmatched: [],
+    toasts: [],
+    modals: [],
+    navigations: [],
+    subscribeRequests: [],
+    loginCalls: 0,
+    loadingDepth: 0,
+    maxLoadingDepth: 0,
+    modalConfirm: true,
+    loginCode: () => `wx-login-code-${++codeCounter}`,
+    inflight: 0,
+    storage,
+  }
+
+  function later(fn) {
+    setTimeout(fn, 0)
+  }
+
+  const wx = {
+    request(opts) {
+      const { pathname, query } = parseUrl(opts.url)
+      const method = (opts.method || 'GET').toUpperCase()
+      let body
+      if (opts.data !== undefined && method !== 'GET') {
+        body = typeof opts.data === 'string' ? opts.data : JSON.stringify(opts.data)
+      }
+      const rec = {
+        method,
+        url: opts.url,
+        path: pathname,
+        query,
+        data: opts.data,
+        header: Object.assign({}, opts.header),
+        idempotencyKey: headerValue(opts.header, 'Idempotency-Key'),
+        authorization: headerValue(opts.header, 'Authorization'),
+      }
+      h.requests.push(rec)
+      h.inflight += 1
+      const answer = h.handler ? Promise.resolve().then(() => h.handler(rec)) : httpRequest(opts, body)
+      answer
+        .then((res) => {
+          if (!res) {
+            h.unmatched.push(`${method} ${pathname}`)
+            res = { statusCode: 404, data: { code: 'not_found', status: 404, title: 'Not Found' } }
+          }
+          const full = Object.assign({ header: {}, errMsg: 'request:ok' }, res)
+          rec.statusCode = full.statusCode
+          rec.response = full.data
+          if (opts.success) opts.success(full)
+          if (opts.complete) opts.complete(full)
+        })
+        .catch((err) => {
+          rec.statusCode = 0
+          const res = { errMsg: `request:fail ${err.message}` }
+          if (opts.fail) opts.fail(res)
+          if (opts.complete) opts.complete(res)
+        })
+        .finally(() => {
+          h.inflight -= 1
+        })
+      return { abort() {} }
+    },
+    getStorageSync: (k) => (storage.has(k) ? storage.get(k) : ''),
+    setStorageSync: (k, v) => storage.set(k, JSON.parse(JSON.stringify(v))),
+    removeStorageSync: (k) => storage.delete(k),
+    clearStorageSync: () => storage.clear(),
+    login(opts) {
+      h.loginCalls += 1
+      const code = h.loginCode()
+      later(() => opts.success && opts.success({ code, errMsg: 'login:ok' }))
+    },
+    showToast(opts) {
+      h.toasts.push(opts)
+    },
+    showModal(opts) {
+      h.modals.push(opts)
+      const res = { confirm: h.modalConfirm, cancel: !h.modalConfirm, errMsg: 'showModal:ok' }
+      later(() => opts.success && opts.success(res))
+    },
+    showLoading() {
+      h.loadingDepth += 1
+      h.maxLoadingDepth = Math.max(h.maxLoadingDepth, h.loadingDepth)
+    },
+    hideLoading() {
+      h.loadingDepth -= 1
+    },
+    requestSubscribeMessage(opts) {
+      h.subscribeRequests.push(opts.tmplIds)
+      const res = { errMsg: 'requestSubscribeMessage:ok' }
+      opts.tmplIds.forEach((id) => (res[id] = 'accept'))
+      later(() => opts.success && opts.success(res))
+    },
+    arrayBufferToBase64: (ab) => Buffer.from(ab).toString('base64'),
+    stopPullDownRefresh() {},
+    setNavigationBarTitle() {},
+  }
+  ;['navigateTo', 'redirectTo', 'reLaunch', 'switchTab', 'navigateBack'].forEach((type) => {
+    wx[type] = (opts = {}) => {
+      h.navigations.push({ type, url: opts.url })
+      later(() => opts.success && opts.success({ errMsg: `${type}:ok` }))
+    }
+  })
+  h.wx = wx
+
+  // Resolves once no request is in flight and nothing is queued behind it (pages chain requests).
+  h.idle = async function idle(timeoutMs = 20000) {
+    const start = Date.now()
+    let quiet = 0
+    while (quiet < 3) {
+      if (Date.now() - start > timeoutMs) throw new Error(`wx harness: still ${h.inflight} requests in flight`)
+      await new Promise((r) => setTimeout(r, h.inflight ? 5 : 0))
+      quiet = h.inflight === 0 ? quiet + 1 : 0
+    }
+  }
+
+  h.find = (method, path) => h.requests.filter((r) => r.method === method && r.path === path)
+  h.last = () => h.requests[h.requests.length - 1]
+  // Requests other than GETs, as "METHOD path" + body: what a button did.
+  h.writes = () => h.requests.filter((r) => r.method !== 'GET')
+  h.clearRecords = () => {
+    h.requests.length = 0
+    h.unmatched.length = 0
+    h.toasts.length = 0
+    h.modals.length = 0
+    h.navigations.length = 0
+    h.subscribeRequests.length = 0
+  }
+  return h
+}
+
+// Puts a fresh harness in place as the global `wx` and returns it.
+function installWx(options) {
+  const h = createWx(options)
+  global.wx = h.wx
+  return h
+}
+
+module.exports = { createWx, installWx }

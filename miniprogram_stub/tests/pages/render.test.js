@@ -1,0 +1,213 @@
+// Every page of app.json renders, from contract-shaped data, what it is there to show.
+const { open, texts, appPages } = require('../helpers/page')
+const { signedIn } = require('../helpers/canned')
+const fx = require('../helpers/fixtures')
+const config = require('../../config')
+const text = require('../../utils/text')
+
+const rendered = new Set()
+let wxh
+
+async function render(name, user, options) {
+  const comp = await open(wxh, name, options)
+  rendered.add(`pages/${name}/${name}`)
+  return comp
+}
+
+afterEach(() => {
+  expect(wxh.unmatched).toEqual([])
+  expect(wxh.toasts).toEqual([])
+  expect(wxh.modals).toEqual([])
+})
+
+test('index: the menu groups follow the roles', async () => {
+  wxh = signedIn(fx.resident)
+  let page = await render('index')
+  expect(page.querySelectorAll('.menu-group').map((g) => g.dom.dataset.group)).toEqual(['resident', 'general'])
+  expect(texts(page, '.user-name')[0]).toContain('居民小王')
+
+  wxh = signedIn(fx.secretary)
+  page = await render('index')
+  expect(page.querySelectorAll('.menu-group').map((g) => g.dom.dataset.group)).toEqual([
+    'resident',
+    'secretary',
+    'general',
+  ])
+  expect(texts(page, '.user-roles')[0]).toBe('金阳社区支部书记')
+
+  wxh = signedIn(fx.member)
+  page = await render('index')
+  expect(page.querySelectorAll('.menu-group').map((g) => g.dom.dataset.group)).toEqual([
+    'resident',
+    'member',
+    'general',
+  ])
+})
+
+test('index: signed out → the sign-in page', async () => {
+  wxh = signedIn(fx.resident)
+  wxh.storage.clear()
+  await render('index')
+  expect(wxh.navigations).toEqual([{ type: 'reLaunch', url: '/pages/login/login' }])
+  expect(wxh.requests).toEqual([])
+})
+
+test('login: dev mode lists the demo users; real mode one WeChat button', async () => {
+  wxh = signedIn(fx.resident)
+  let page = await render('login')
+  expect(texts(page, '.demo-user')).toEqual(text.demoUsers.map((u) => u.label))
+  expect(page.querySelector('.wx-login')).toBeFalsy()
+  config.devMode = false
+  try {
+    page = await render('login')
+    expect(page.querySelectorAll('.demo-user')).toHaveLength(0)
+    expect(page.querySelector('.wx-login')).toBeTruthy()
+  } finally {
+    config.devMode = true
+  }
+})
+
+test('catalog: one card per category with its time limit', async () => {
+  wxh = signedIn(fx.resident)
+  const page = await render('catalog')
+  const cards = texts(page, '.category')
+  expect(cards).toHaveLength(2)
+  expect(cards[0]).toContain('微心愿代购')
+  expect(cards[0]).toContain('48小时')
+})
+
+test('order: categories to pick from, address prefilled from home', async () => {
+  wxh = signedIn(fx.resident)
+  const page = await render('order', null, { category_id: '2' })
+  expect(page.data.categories).toHaveLength(2)
+  expect(texts(page, '.category-name')).toEqual(['家电维修'])
+  expect(page.data.address).toBe('金阳小区3号楼2单元')
+  expect(page.querySelector('.target-member')).toBeFalsy()
+})
+
+test('my-wishes: a card per wish with status and overdue marker', async () => {
+  wxh = signedIn(fx.resident)
+  const page = await render('my-wishes')
+  expect(wxh.find('GET', '/api/v1/wishes')[0].query).toMatchObject({ scope: 'mine' })
+  expect(texts(page, '.wish >>> .wish-title')).toEqual(['厨房水龙头漏水', '代买药品'])
+  expect(texts(page, '.wish >>> .wish-status')).toEqual(['待派单', '待派单'])
+  expect(page.querySelectorAll('.wish >>> .wish-overdue')).toHaveLength(1)
+})
+
+test('wish-detail: fields, timeline, buttons', async () => {
+  wxh = signedIn(fx.resident)
+  const page = await render('wish-detail', null, { id: '12' })
+  expect(texts(page, '.wish-title')).toEqual(['厨房水龙头漏水'])
+  expect(texts(page, '.event-label')).toEqual(['居民点单', '支部派单'])
+  expect(texts(page, '.event-note')).toEqual(['请尽快上门'])
+  expect(texts(page, '.action-btn')).toEqual(['撤销心愿'])
+})
+
+test('action: each action shows its own fields', async () => {
+  wxh = signedIn(fx.member)
+  let page = await render('action', null, { id: '12', action: 'complete' })
+  expect(['#note', '#minutes', '#reason', '.star'].map((s) => !!page.querySelector(s))).toEqual([true, true, false, false])
+  expect(texts(page, '#submit')).toEqual(['办结'])
+  page = await render('action', null, { id: '12', action: 'rate' })
+  expect(page.querySelectorAll('.star')).toHaveLength(5)
+  expect(page.querySelector('#reason')).toBeFalsy()
+  page = await render('action', null, { id: '12', action: 'reject' })
+  expect(!!page.querySelector('#reason')).toBe(true)
+  expect(texts(page, '#submit')).toEqual(['不予受理'])
+})
+
+test('queue: community scope, status filter on 待派单 by default', async () => {
+  wxh = signedIn(fx.secretary)
+  const page = await render('queue')
+  expect(wxh.find('GET', '/api/v1/wishes')[0].query).toMatchObject({ scope: 'community', status: 'ordered' })
+  expect(texts(page, '.status-filter.on')).toEqual(['待派单'])
+  expect(texts(page, '.wish >>> .wish-title')).toEqual(['厨房水龙头漏水', '代买药品'])
+})
+
+test('dispatch: members with their active tasks, grids for the pool', async () => {
+  wxh = signedIn(fx.secretary)
+  const page = await render('dispatch', null, { id: '12' })
+  expect(wxh.find('GET', '/api/v1/members')[0].query).toEqual({ org_id: String(fx.JINYANG) })
+  expect(texts(page, '.member-name')).toEqual(['张三', '李四'])
+  expect(texts(page, '.member-load')[0]).toContain('在办 2')
+  expect(page.data.grids.map((g) => g.name)).toEqual(['第一网格', '第二网格'])
+})
+
+test('reports: pending reports with approve / reject', async () => {
+  wxh = signedIn(fx.secretary)
+  const page = await render('reports')
+  expect(wxh.find('GET', '/api/v1/member-reports')[0].query).toEqual({ status: 'pending' })
+  expect(texts(page, '.report-name')).toEqual(['赵六'])
+  expect(page.querySelectorAll('.approve-btn')).toHaveLength(1)
+  expect(page.querySelectorAll('.reject-btn')).toHaveLength(1)
+})
+
+test('stats: the community figures', async () => {
+  wxh = signedIn(fx.secretary)
+  const page = await render('stats')
+  expect(wxh.find('GET', '/api/v1/stats/summary')[0].query).toEqual({ org_id: String(fx.JINYANG) })
+  const keys = page.querySelectorAll('.figure').map((n) => n.dom.dataset.key)
+  const values = texts(page, '.figure-value')
+  const figures = {}
+  keys.forEach((k, i) => (figures[k] = values[i]))
+  expect(figures).toMatchObject({
+    wishes: '40',
+    response_rate: '95%',
+    resolution_rate: '73.7%',
+    satisfaction_rate: '100%',
+    median_response_minutes: '43分钟',
+    service_minutes: '30.5小时',
+  })
+})
+
+test('member-report: communities and the home grid list', async () => {
+  wxh = signedIn(fx.member)
+  const page = await render('member-report')
+  expect(texts(page, '.community-name')).toEqual(['金阳社区'])
+  expect(page.data.grids).toHaveLength(2)
+})
+
+test('my-tasks: assigned scope', async () => {
+  wxh = signedIn(fx.member)
+  const page = await render('my-tasks')
+  expect(wxh.find('GET', '/api/v1/wishes')[0].query).toMatchObject({ scope: 'assigned' })
+  expect(texts(page, '.wish >>> .wish-title')).toEqual(['厨房水龙头漏水', '代买药品'])
+})
+
+test('pool: a 抢单 button only where allowed_actions has accept', async () => {
+  wxh = signedIn(fx.member, {
+    'GET /api/v1/wishes': {
+      items: [
+        fx.wish({ id: 30, status: 'dispatched', pool: true, allowed_actions: ['accept'] }),
+        fx.wish({ id: 31, status: 'dispatched', pool: true, allowed_actions: [] }),
+      ],
+      next_cursor: null,
+    },
+  })
+  const page = await render('pool')
+  expect(wxh.find('GET', '/api/v1/wishes')[0].query).toMatchObject({ scope: 'pool' })
+  expect(page.querySelectorAll('.grab-btn').map((b) => b.dom.dataset.id)).toEqual(['30'])
+  expect(texts(page, '.wish >>> .wish-status')).toEqual(['已派单', '已派单'])
+})
+
+test('qrcode: the member code as a data URI; residents are told they have none', async () => {
+  wxh = signedIn(fx.member)
+  let page = await render('qrcode')
+  expect(page.data.src).toBe('data:image/png;base64,iVBORw==')
+  wxh = signedIn(fx.resident)
+  page = await render('qrcode')
+  expect(page.querySelector('.not-member')).toBeTruthy()
+  expect(wxh.requests).toEqual([])
+})
+
+test('notifications: unread marked', async () => {
+  wxh = signedIn(fx.resident)
+  const page = await render('notifications')
+  expect(page.querySelectorAll('.notification')).toHaveLength(2)
+  expect(page.querySelectorAll('.notification.unread')).toHaveLength(1)
+})
+
+test('every page in app.json has a render test above', () => {
+  wxh = signedIn(fx.resident)
+  expect([...rendered].sort()).toEqual([...appPages()].sort())
+})
