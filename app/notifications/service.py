@@ -1,4 +1,5 @@
-"""Writing notices: one inbox row per recipient, in the caller's transaction (the relay sends WeChat after commit)."""
+"""Writing notices: one inbox row per recipient, in the caller's transaction (the relay sends WeChat after commit,
+app/notifications/relay.py; any kind written here is delivered, by the template its `templates.py` entry names)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ async def notify(
             "next_attempt_at": now,
             "wechat_status": WeChatStatus.pending,
             "wechat_attempts": 0,
+            "params": fields,
         }
         for uid in recipients
     ]

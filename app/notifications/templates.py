@@ -1,34 +1,116 @@
-"""Every notice's Chinese text, in one place. Keys are the notification `kind`s."""
+"""Every notice's Chinese text, in one place. Keys are the notification `kind`s.
+
+Each kind also says which subscribe-message template carries it to WeChat (`key`, one of SUBSCRIBE_KEYS; the
+template ids and keyword names are settings, WECHAT_TEMPLATES), the short status shown in the message (`status`,
+at most five Chinese characters: a `phrase` keyword) and its one-line note (`note`, cut to 20 characters).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+# The templates the mini-program asks consent for, in the order it asks (at most three per prompt):
+# a resident hears about their wish, members and secretaries about work to do, members about their 报到.
+SUBSCRIBE_KEYS = ("wish_status", "task_status", "report_result")
+DEFAULT_KEY = "task_status"
 
 
 @dataclass(frozen=True)
 class Template:
     title: str
     body: str  # str.format fields: number, title, reason, name
+    key: str = DEFAULT_KEY
+    status: str = "待处理"
+    note: str = "{title}"
 
 
 TEMPLATES: dict[str, Template] = {
-    "wish_ordered": Template("新心愿待派单", "居民提交了心愿「{title}」({number}),请及时派单。"),
-    "wish_dispatched": Template("您有新的心愿任务", "心愿「{title}」({number})已派给您,请及时接单。"),
-    "wish_opened": Template("有心愿等待认领", "心愿「{title}」({number})已开放认领,先到先得。"),
-    "wish_accepted": Template("心愿已被接单", "您的心愿「{title}」({number})已由党员{name}接单。"),
-    "wish_done": Template("心愿已办结", "您的心愿「{title}」({number})已办结,欢迎评价。"),
-    "wish_rejected": Template("心愿未予受理", "您的心愿「{title}」({number})未予受理:{reason}"),
-    "wish_declined": Template("心愿被退单", "心愿「{title}」({number})被退单:{reason},请重新派单。"),
-    "wish_cancelled": Template("心愿已撤销", "居民已撤销心愿「{title}」({number}),无需再办理。"),
-    "wish_recalled": Template("心愿已收回", "心愿「{title}」({number})已由社区收回,无需再办理。"),
-    "wish_reopened": Template("心愿被要求重办", "居民对心愿「{title}」({number})不满意,要求重办:{reason}"),
-    "wish_overdue": Template("心愿已超时", "心愿「{title}」({number})已超过办结时限,请督办。"),
-    "report_approved": Template("报到已通过", "您在{name}的党员报到已通过,欢迎参与志愿服务。"),
-    "report_rejected": Template("报到未通过", "您在{name}的党员报到未通过:{reason}"),
+    "wish_ordered": Template(
+        "新心愿待派单", "居民提交了心愿「{title}」({number}),请及时派单。", status="待派单", note="请及时派单"
+    ),
+    "wish_dispatched": Template(
+        "您有新的心愿任务", "心愿「{title}」({number})已派给您,请及时接单。", status="待接单", note="请及时接单"
+    ),
+    "wish_opened": Template(
+        "有心愿等待认领", "心愿「{title}」({number})已开放认领,先到先得。", status="待认领", note="先到先得"
+    ),
+    "wish_accepted": Template(
+        "心愿已被接单",
+        "您的心愿「{title}」({number})已由党员{name}接单。",
+        key="wish_status",
+        status="已接单",
+        note="党员{name}已接单",
+    ),
+    "wish_done": Template(
+        "心愿已办结",
+        "您的心愿「{title}」({number})已办结,欢迎评价。",
+        key="wish_status",
+        status="已办结",
+        note="欢迎评价",
+    ),
+    "wish_rejected": Template(
+        "心愿未予受理",
+        "您的心愿「{title}」({number})未予受理:{reason}",
+        key="wish_status",
+        status="未予受理",
+        note="{reason}",
+    ),
+    "wish_declined": Template(
+        "心愿被退单", "心愿「{title}」({number})被退单:{reason},请重新派单。", status="被退单", note="{reason}"
+    ),
+    "wish_cancelled": Template(
+        "心愿已撤销", "居民已撤销心愿「{title}」({number}),无需再办理。", status="已撤销", note="无需再办理"
+    ),
+    "wish_recalled": Template(
+        "心愿已收回", "心愿「{title}」({number})已由社区收回,无需再办理。", status="已收回", note="无需再办理"
+    ),
+    "wish_reopened": Template(
+        "心愿被要求重办",
+        "居民对心愿「{title}」({number})不满意,要求重办:{reason}",
+        status="要求重办",
+        note="{reason}",
+    ),
+    "wish_overdue": Template(
+        "心愿已超时", "心愿「{title}」({number})已超过办结时限,请督办。", status="已超时", note="请督办"
+    ),
+    "wish_escalated": Template(
+        "心愿超时督办",
+        "{name}的心愿「{title}」({number})已超过办结时限两倍仍未办结,请督办。",
+        status="超时督办",
+        note="{name}超时两倍未办结",
+    ),
+    "content_review": Template(
+        "内容待复核",
+        "心愿「{title}」({number})中有文字需要人工复核({reason})。",
+        status="待复核",
+        note="有文字需要人工复核",
+    ),
+    "report_approved": Template(
+        "报到已通过",
+        "您在{name}的党员报到已通过,欢迎参与志愿服务。",
+        key="report_result",
+        status="已通过",
+        note="欢迎参与志愿服务",
+    ),
+    "report_rejected": Template(
+        "报到未通过", "您在{name}的党员报到未通过:{reason}", key="report_result", status="未通过", note="{reason}"
+    ),
 }
+
+# The subscribe message's values that are not plain render fields: what the report templates show as title.
+REPORT_TITLE = "{name}党员报到"
+# Why text on a wish waits for the secretary's look (`content_review`'s reason), by the content check's verdict.
+CONTENT_REVIEW_REASONS = {"review": "内容安全检查建议人工复核", "unchecked": "内容安全检查未能完成"}
 
 
 def render(kind: str, **fields: str) -> tuple[str, str]:
     template = TEMPLATES[kind]
-    values = {"number": "", "title": "", "reason": "", "name": "", **fields}
-    return template.title, template.body.format(**values)
+    return template.title, template.body.format(**_values(fields))
+
+
+def render_note(kind: str, **fields: str) -> str:
+    return TEMPLATES[kind].note.format(**_values(fields))
+
+
+def _values(fields: dict[str, str]) -> dict[str, str]:
+    return {"number": "", "title": "", "reason": "", "name": "", **fields}

@@ -1,27 +1,27 @@
 """Async client for the WeChat server APIs, on httpx. Base URL `WECHAT_API_BASE`: the real API, or the fake.
 
-Each call maps WeChat's `errcode` to a typed error; network failures, timeouts and 5xx become `WeChatUnreachable`.
+Our own client rather than wechatpy's: wechatpy 1.8 is synchronous (requests) and lacks stable_token, content
+check v2, `miniprogram_state` and the phone-number API. Each call maps WeChat's `errcode` to a typed error
+(app/wechat/errors.py); network failures, timeouts and 5xx become `WeChatUnreachable`.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from enum import IntEnum, StrEnum
 from typing import Any
 
 import httpx
 
+from app.config import Settings
+from app.wechat.errors import TokenRejected, WeChatError, WeChatUnreachable
 
-class WeChatError(Exception):
-    """WeChat answered with a non-zero errcode."""
-
-    def __init__(self, errcode: int, errmsg: str) -> None:
-        super().__init__(f"errcode {errcode}: {errmsg}")
-        self.errcode = errcode
-        self.errmsg = errmsg
-
-
-class WeChatUnreachable(Exception):
-    """No usable answer: connection error, timeout, or an HTTP 5xx."""
+__all__ = ["Scene", "Suggest", "WeChatClient", "WeChatError", "WeChatUnreachable", "WxSession", "open_wechat"]
 
 
 @dataclass(frozen=True)
@@ -31,33 +31,173 @@ class WxSession:
     unionid: str | None = None
 
 
+class Scene(IntEnum):
+    """msg_sec_check v2 scenes."""
+
+    profile = 1
+    comment = 2
+    forum = 3
+    social_log = 4
+
+
+class Suggest(StrEnum):
+    passed = "pass"
+    review = "review"
+    risky = "risky"
+
+
+class AccessTokens:
+    """The access token, cached in this process until `margin` seconds before it expires.
+
+    One fetch at a time: concurrent callers wait on the lock and then find the fresh token. `stable_token` gives
+    every process the same token while it is valid, so several workers fetching on their own do not invalidate
+    each other (unlike `cgi-bin/token`).
+    """
+
+    def __init__(
+        self,
+        fetch: Callable[[], Awaitable[tuple[str, float]]],
+        margin: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._fetch = fetch
+        self._margin = margin
+        self._clock = clock
+        self._lock = asyncio.Lock()
+        self._token: str | None = None
+        self._refresh_at = 0.0
+
+    def _fresh(self) -> str | None:
+        return self._token if self._token and self._clock() < self._refresh_at else None
+
+    async def get(self) -> str:
+        token = self._fresh()
+        if token:
+            return token
+        async with self._lock:
+            token = self._fresh()
+            if token:
+                return token
+            token, expires_in = await self._fetch()
+            # A lifetime shorter than the margin (tests, a token stable_token is about to renew): use half of it.
+            self._refresh_at = self._clock() + max(expires_in - self._margin, expires_in / 2)
+            self._token = token
+            return token
+
+    def reject(self, stale: str) -> None:
+        """WeChat refused `stale`: forget it, unless another caller already replaced it (no refresh storm)."""
+        if self._token == stale:
+            self._token = None
+
+
 class WeChatClient:
-    def __init__(self, http: httpx.AsyncClient, appid: str, secret: str) -> None:
+    def __init__(self, http: httpx.AsyncClient, appid: str, secret: str, token_margin: float = 300) -> None:
         self.http = http
         self.appid = appid
         self.secret = secret
+        self.tokens = AccessTokens(self._fetch_token, token_margin)
 
-    async def _get_json(self, path: str, params: dict[str, str]) -> dict[str, Any]:
+    # -- transport -------------------------------------------------------------------------------------------
+
+    async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         try:
-            resp = await self.http.get(path, params=params)
+            resp = await self.http.request(method, path, **kwargs)
         except httpx.HTTPError as exc:
             raise WeChatUnreachable(f"{path}: {exc!r}") from exc
-        return self._json(path, resp)
+        if resp.status_code >= 500:
+            raise WeChatUnreachable(f"{path}: HTTP {resp.status_code}")
+        return resp
 
     @staticmethod
     def _json(path: str, resp: httpx.Response) -> dict[str, Any]:
-        if resp.status_code >= 500:
-            raise WeChatUnreachable(f"{path}: HTTP {resp.status_code}")
-        data: dict[str, Any] = resp.json()
+        try:
+            data: dict[str, Any] = resp.json()
+        except ValueError as exc:
+            raise WeChatUnreachable(f"{path}: HTTP {resp.status_code}, not JSON") from exc
         errcode = int(data.get("errcode", 0) or 0)
         if errcode != 0:
-            raise WeChatError(errcode, str(data.get("errmsg", "")))
+            raise WeChatError.of(errcode, str(data.get("errmsg", "")))
         return data
+
+    async def _fetch_token(self) -> tuple[str, float]:
+        body = {"grant_type": "client_credential", "appid": self.appid, "secret": self.secret}
+        path = "/cgi-bin/stable_token"
+        data = self._json(path, await self._request("POST", path, json=body))
+        return str(data["access_token"]), float(data["expires_in"])
+
+    async def _with_token(self, path: str, body: dict[str, Any]) -> httpx.Response:
+        """POST with the access token; when WeChat rejects the token (40001/42001), fetch one and try once more."""
+        token = await self.tokens.get()
+        resp = await self._request("POST", path, params={"access_token": token}, json=body)
+        if _errcode(resp) in TokenRejected.codes:
+            self.tokens.reject(token)
+            resp = await self._request("POST", path, params={"access_token": await self.tokens.get()}, json=body)
+        return resp
+
+    async def _call(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        return self._json(path, await self._with_token(path, body))
+
+    # -- the APIs ---------------------------------------------------------------------------------------------
 
     async def code2session(self, code: str) -> WxSession:
         """`sns/jscode2session`: exchange a `wx.login` code for the user's openid and session_key."""
-        data = await self._get_json(
-            "/sns/jscode2session",
-            {"appid": self.appid, "secret": self.secret, "js_code": code, "grant_type": "authorization_code"},
-        )
+        path = "/sns/jscode2session"
+        params = {"appid": self.appid, "secret": self.secret, "js_code": code, "grant_type": "authorization_code"}
+        data = self._json(path, await self._request("GET", path, params=params))
         return WxSession(openid=data["openid"], session_key=data["session_key"], unionid=data.get("unionid"))
+
+    async def phone_number(self, code: str) -> str:
+        """`wxa/business/getuserphonenumber`: the number behind a getPhoneNumber button's code (+cc for non-86)."""
+        info = (await self._call("/wxa/business/getuserphonenumber", {"code": code}))["phone_info"]
+        pure, country = str(info["purePhoneNumber"]), str(info.get("countryCode", "86"))
+        return pure if country == "86" else f"+{country}{pure}"
+
+    async def msg_sec_check(self, openid: str, scene: Scene, content: str, title: str | None = None) -> Suggest:
+        """`wxa/msg_sec_check` version 2: pass, review or risky for text this user wrote."""
+        body: dict[str, Any] = {"content": content, "version": 2, "scene": int(scene), "openid": openid}
+        if title:
+            body["title"] = title
+        data = await self._call("/wxa/msg_sec_check", body)
+        return Suggest(data["result"]["suggest"])
+
+    async def send_subscribe(self, message: dict[str, Any]) -> str | None:
+        """`cgi-bin/message/subscribe/send`; returns WeChat's msgid (matched later by subscribe_msg_sent_event)."""
+        data = await self._call("/cgi-bin/message/subscribe/send", message)
+        msgid = data.get("msgid")
+        return str(msgid) if msgid is not None else None
+
+    async def wxacode_unlimited(self, scene: str, page: str, env_version: str, check_path: bool) -> bytes:
+        """`wxa/getwxacodeunlimit`: the mini-program code image (PNG bytes) that opens `page` with `scene`."""
+        path = "/wxa/getwxacodeunlimit"
+        body = {"scene": scene, "page": page, "env_version": env_version, "check_path": check_path}
+        resp = await self._with_token(path, body)
+        if not _is_image(resp):
+            self._json(path, resp)
+            raise WeChatUnreachable(f"{path}: HTTP {resp.status_code} without an image or an errcode")
+        return resp.content
+
+
+def _is_image(resp: httpx.Response) -> bool:
+    # getwxacodeunlimit answers an image, or JSON with an errcode; the other APIs always JSON.
+    return str(resp.headers.get("content-type", "")).startswith("image/")
+
+
+def _errcode(resp: httpx.Response) -> int:
+    if _is_image(resp):
+        return 0
+    try:
+        return int(resp.json().get("errcode", 0) or 0)
+    except (ValueError, AttributeError):
+        return 0
+
+
+@asynccontextmanager
+async def open_wechat(settings: Settings) -> AsyncIterator[WeChatClient]:
+    """The client with its own connection pool, for the app's lifespan or a worker process."""
+    # WeChat takes the access token in the query string, and httpx logs every URL at INFO: keep tokens out of logs.
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger("httpx").level))
+    timeout = httpx.Timeout(settings.wechat_timeout_seconds)
+    async with httpx.AsyncClient(base_url=settings.resolved_wechat_api_base, timeout=timeout) as http:
+        yield WeChatClient(
+            http, settings.wechat_appid, settings.wechat_secret, settings.wechat_token_refresh_margin_seconds
+        )

@@ -1,0 +1,67 @@
+"""Subscribe-message quota: how many messages of each template a user allowed and we have not used.
+
+WeChat grants one send per consent (a tap on "allow" in wx.requestSubscribeMessage); consents add up, and no API
+tells the count, so we keep it. Every change is one conditional statement, so concurrent relays and requests
+never take the same consent twice or lose one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.config import Settings
+from app.db import Base, utcnow
+from app.notifications.models import SubscriptionQuota
+
+Q = SubscriptionQuota
+
+
+def dialect_insert(session: AsyncSession, table: type[Base]) -> postgresql.Insert | sqlite.Insert:
+    """INSERT with ON CONFLICT, which PostgreSQL and SQLite both have (SQLAlchemy spells it per dialect)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+async def add_consents(session: AsyncSession, user_id: int, template_ids: Iterable[str]) -> None:
+    """One more send for each template id given (a template twice in the list: two consents)."""
+    now = utcnow()
+    for template_id in template_ids:
+        stmt = dialect_insert(session, Q).values(user_id=user_id, template_id=template_id, remaining=1, updated_at=now)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[Q.user_id, Q.template_id], set_={"remaining": Q.remaining + 1, "updated_at": now}
+        )
+        await session.execute(stmt)
+
+
+async def take(session: AsyncSession, user_id: int, template_id: str) -> bool:
+    """Use one consent; False when none is left."""
+    result = await session.execute(
+        update(Q)
+        .where(Q.user_id == user_id, Q.template_id == template_id, Q.remaining > 0)
+        .values(remaining=Q.remaining - 1, updated_at=utcnow())
+        .returning(Q.id)
+    )
+    return result.first() is not None
+
+
+async def zero(session: AsyncSession, user_id: int, template_id: str) -> None:
+    """WeChat says none is left (43101) or the user turned the template off: believe it."""
+    await session.execute(
+        update(Q).where(Q.user_id == user_id, Q.template_id == template_id).values(remaining=0, updated_at=utcnow())
+    )
+
+
+async def quota_by_key(session: AsyncSession, user_id: int, settings: Settings) -> dict[str, int]:
+    """The user's consents left, by our template key (0 for a template never allowed)."""
+    ids = {t.id: key for key, t in settings.wechat_templates.items()}
+    rows = await session.execute(select(Q.template_id, Q.remaining).where(Q.user_id == user_id))
+    left = dict.fromkeys(settings.wechat_templates, 0)
+    for template_id, remaining in rows:
+        if template_id in ids:
+            left[ids[template_id]] = remaining
+    return left

@@ -1,0 +1,3 @@
+from tests.wechat.fixtures import fake, relay
+
+__all__ = ["fake", "relay"]
