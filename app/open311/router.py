@@ -1,0 +1,264 @@
+"""Open311 GeoReport v2 under /open311/v2: discovery, services, and service requests (list, one, post).
+
+Services and discovery are public. Requests need a partner `api_key`: a key posts wishes into its community and
+reads back the requests it posted (residents' own wishes from the mini-program are not a partner's to read).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import ValidationError
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth.models import User
+from app.auth.principal import Principal
+from app.catalog.models import Category
+from app.db import SessionDep, utcnow
+from app.open311.formats import DOCUMENTS, OPEN311_RESPONSES, Fmt, Open311Error, Open311Route, respond
+from app.open311.keys import authenticate
+from app.open311.mapping import (
+    CONTACT,
+    CONTACT_LINE,
+    KEY_SERVICE,
+    SERVICE_NOTICE,
+    SPECIFICATION,
+    request_of,
+    service_of,
+)
+from app.open311.models import PartnerKey
+from app.orgs.models import Org
+from app.wishes.machine import OPEN_STATUSES
+from app.wishes.models import Wish, id_from_number
+from app.wishes.schemas import WishIn
+from app.wishes.service import create_wish
+
+router = APIRouter(prefix="/open311/v2", tags=["open311"], route_class=Open311Route, responses=OPEN311_RESPONSES)
+OK: dict[int | str, dict[str, Any]] = {
+    200: {"description": "the document, as JSON or XML (by the path's extension)", **DOCUMENTS}
+}
+
+WINDOW_DAYS = 90  # GeoReport's default window for GET requests, and the longest we serve
+MAX_ROWS = 1000
+MAX_FORM_BYTES = 64 * 1024
+CHANGESET = datetime(2026, 11, 24).isoformat()
+# Our field names → GeoReport's, so that a refused POST names the field the client sent.
+FIELD_NAMES = {"contact_phone": "phone", "address": "address_string", "content": "description", "title": "description"}
+Param = Annotated[str | None, Query(max_length=2000)]
+AnySelect = Select[*tuple[Any, ...]]  # a SELECT of several columns
+
+
+@router.get("/discovery.{fmt}", response_class=Response, responses=OK, summary="GeoReport discovery document")
+async def discovery(fmt: Fmt, request: Request) -> Response:
+    endpoint = {
+        "specification": SPECIFICATION,
+        "url": str(request.base_url).rstrip("/") + router.prefix,
+        "changeset": CHANGESET,
+        "type": "production",
+        "formats": ["application/json", "text/xml"],
+    }
+    document = {"changeset": CHANGESET, "contact": CONTACT, "key_service": KEY_SERVICE, "endpoints": [endpoint]}
+    return respond(fmt, "discovery", None, document)
+
+
+@router.get("/services.{fmt}", response_class=Response, responses=OK, summary="services: the active categories")
+async def services(fmt: Fmt, session: SessionDep) -> Response:
+    categories = await session.scalars(select(Category).where(Category.active.is_(True)).order_by(Category.id))
+    return respond(fmt, "services", "service", [service_of(c) for c in categories])
+
+
+@router.get(
+    "/services/{service_code}.{fmt}",
+    response_class=Response,
+    responses=OK,
+    summary="service definition (no extra attributes)",
+)
+async def service_definition(service_code: str, fmt: Fmt, session: SessionDep) -> Response:
+    category = await _service(session, service_code)
+    if category is None:
+        raise Open311Error(404, f"service_code {service_code!r} not found")
+    return respond(fmt, "service_definition", None, {"service_code": category.code, "attributes": []})
+
+
+@router.get("/requests.{fmt}", response_class=Response, responses=OK, summary="the requests this api_key posted")
+async def list_requests(
+    fmt: Fmt,
+    session: SessionDep,
+    api_key: Param = None,
+    service_request_id: Param = None,
+    service_code: Param = None,
+    start_date: Param = None,
+    end_date: Param = None,
+    status: Param = None,
+    jurisdiction_id: Param = None,
+) -> Response:
+    key = await _partner(session, api_key)
+    query = _requests_of(key)
+    wanted: set[str] | None = None
+    if service_request_id:  # the spec: ids override every other filter
+        wanted = set(_split(service_request_id))
+        query = query.where(Wish.id.in_([i for i in map(id_from_number, wanted) if i is not None]))
+    else:
+        query = _filtered(query, service_code, start_date, end_date, status)
+    rows = await session.execute(query.order_by(Wish.id.desc()).limit(MAX_ROWS))
+    found = [request_of(*row) for row in rows if wanted is None or row[0].number in wanted]
+    return respond(fmt, "service_requests", "request", found)
+
+
+@router.get(
+    "/requests/{service_request_id}.{fmt}",
+    response_class=Response,
+    responses=OK,
+    summary="one request this api_key posted",
+)
+async def get_request(service_request_id: str, fmt: Fmt, session: SessionDep, api_key: Param = None) -> Response:
+    key = await _partner(session, api_key)
+    wish_id = id_from_number(service_request_id)
+    row = (await session.execute(_requests_of(key).where(Wish.id == wish_id))).first() if wish_id else None
+    if row is None or row[0].number != service_request_id:
+        raise Open311Error(404, f"service request {service_request_id} not found")
+    return respond(fmt, "service_requests", "request", [request_of(*row)])
+
+
+@router.post(
+    "/requests.{fmt}",
+    status_code=201,
+    response_class=Response,
+    responses={201: {"description": "the new request's id, as JSON or XML", **DOCUMENTS}},
+    summary="post a request (form-encoded): it becomes a wish of the key's community",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/x-www-form-urlencoded": {
+                    "schema": {"type": "object", "required": ["api_key", "service_code"]}
+                }
+            },
+        }
+    },
+)
+async def post_request(fmt: Fmt, request: Request, session: SessionDep) -> Response:
+    form = await _form(request)
+    key = await _partner(session, form.get("api_key"))
+    code = form.get("service_code")
+    if not code:
+        raise Open311Error(400, "service_code is required")
+    category = await _service(session, code)
+    if category is None:
+        raise Open311Error(400, f"service_code {code!r} is not a service (see services.{fmt})")
+    partner = await session.get(User, key.user_id)
+    assert partner is not None  # the key's user row is created with the key and never deleted
+    wish, _ = await create_wish(session, Principal(user=partner), _wish_in(form, category, key.org_id), None)
+    notice = SERVICE_NOTICE.format(hours=category.time_limit_hours)
+    body = [{"service_request_id": wish.number, "service_notice": notice, "account_id": None}]
+    return respond(fmt, "service_requests", "request", body, status=201)
+
+
+async def _partner(session: AsyncSession, api_key: str | None) -> PartnerKey:
+    key = await authenticate(session, api_key)
+    if key is None:
+        raise Open311Error(403, "api_key is missing, invalid or revoked")
+    return key
+
+
+async def _service(session: AsyncSession, code: str) -> Category | None:
+    return await session.scalar(select(Category).where(Category.code == code, Category.active.is_(True)))
+
+
+def _requests_of(key: PartnerKey) -> AnySelect:
+    return (
+        select(Wish, Category.code, Category.name, Org.name)
+        .join(Category, Category.id == Wish.category_id)
+        .join(Org, Org.id == Wish.community_id)
+        .where(Wish.resident_id == key.user_id)
+    )
+
+
+def _split(raw: str) -> list[str]:
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def _instant(raw: str, name: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(raw.strip().replace(" ", "+"))
+    except ValueError:
+        raise Open311Error(400, f"{name} must be ISO 8601 with an offset, e.g. 2026-11-24T08:00:00+08:00") from None
+    if value.tzinfo is None:
+        raise Open311Error(400, f"{name} needs a time zone offset")
+    return value
+
+
+def _filtered(
+    query: AnySelect, codes: str | None, start_date: str | None, end_date: str | None, status: str | None
+) -> AnySelect:
+    end = _instant(end_date, "end_date") if end_date else utcnow()
+    start = _instant(start_date, "start_date") if start_date else end - timedelta(days=WINDOW_DAYS)
+    if start > end:
+        raise Open311Error(400, "start_date is after end_date")
+    if end - start > timedelta(days=WINDOW_DAYS):
+        raise Open311Error(400, f"the date window may span at most {WINDOW_DAYS} days")
+    query = query.where(Wish.created_at >= start, Wish.created_at <= end)
+    if codes:
+        query = query.where(Category.code.in_(_split(codes)))
+    if status:
+        wanted = set(_split(status))
+        if not wanted <= {"open", "closed"}:
+            raise Open311Error(400, "status is open, closed, or both separated by a comma")
+        if wanted == {"open"}:
+            query = query.where(Wish.status.in_(OPEN_STATUSES))
+        elif wanted == {"closed"}:
+            query = query.where(Wish.status.not_in(OPEN_STATUSES))
+    return query
+
+
+async def _form(request: Request) -> dict[str, str]:
+    if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        raise Open311Error(400, "POST a form: Content-Type application/x-www-form-urlencoded")
+    raw = await request.body()
+    if len(raw) > MAX_FORM_BYTES:
+        raise Open311Error(400, "the form is too large")
+    try:
+        return dict(parse_qsl(raw.decode("utf-8"), max_num_fields=100, strict_parsing=False))
+    except (UnicodeDecodeError, ValueError):
+        raise Open311Error(400, "the form is not UTF-8 form encoding") from None
+
+
+def _location(form: dict[str, str]) -> str:
+    """GeoReport requires a location: lat and long, address_string or address_id. We keep it as the address."""
+    if form.get("address_string", "").strip():
+        return form["address_string"].strip()
+    lat, long = form.get("lat", "").strip(), form.get("long", "").strip()
+    if lat and long:
+        try:
+            if abs(float(lat)) <= 90 and abs(float(long)) <= 180:
+                return f"{lat},{long}"
+        except ValueError:
+            pass
+        raise Open311Error(400, "lat and long must be decimal degrees")
+    if form.get("address_id", "").strip():
+        return f"address_id {form['address_id'].strip()}"
+    raise Open311Error(400, "a location is required: lat and long, address_string or address_id")
+
+
+def _wish_in(form: dict[str, str], category: Category, community_id: int) -> WishIn:
+    description = form.get("description", "").strip()
+    name = f"{form.get('last_name', '').strip()}{form.get('first_name', '').strip()}"
+    content = (description or category.name) + (f"\n{CONTACT_LINE.format(name=name)}" if name else "")
+    title = (description.splitlines()[0] if description else category.name)[:40]
+    try:
+        return WishIn(
+            category_id=category.id,
+            title=title,
+            content=content[:500],
+            address=_location(form),
+            contact_phone=form.get("phone", "").strip() or None,
+            community_id=community_id,
+        )
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = FIELD_NAMES.get(str(error["loc"][0]), str(error["loc"][0])) if error["loc"] else "request"
+        raise Open311Error(400, f"{field}: {error['msg']}") from None
