@@ -1,4 +1,5 @@
-"""Masking of residents' personal data for those who do not need it whole (PIPL: the minimum necessary)."""
+"""Residents' personal data (PIPL: the minimum necessary): masking here; the contact access log (access_log.py),
+retention (retention.py), and a resident's export and account deletion (account.py, router.py) beside it."""
 
 from __future__ import annotations
 

@@ -1,0 +1,44 @@
+"""Logging every showing of a resident's whole contact to staff or the assignee (the wish API calls this once)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth.principal import Principal
+from app.db import utcnow
+from app.observability.context import current_request_id
+from app.privacy.models import ContactAccess
+from app.wishes.access import parties_of, sees_contact
+from app.wishes.machine import Party
+from app.wishes.models import Wish
+
+CONTACT_FIELDS = ("address", "contact_phone")
+
+
+def log_contact_views(session: AsyncSession, principal: Principal, wishes: Iterable[Wish], via: str) -> None:
+    """Add one row per wish whose contact this caller is shown whole (same rule as the view: `sees_contact`).
+
+    The resident's own wishes are not logged. The rows commit with the request, or not at all.
+    """
+    now, request_id = utcnow(), current_request_id()
+    for wish in wishes:
+        if wish.resident_id == principal.id:
+            continue
+        parties = parties_of(principal, wish)
+        shown = [name for name in CONTACT_FIELDS if getattr(wish, name)]
+        if not shown or not sees_contact(parties, wish):
+            continue
+        role = principal.staff_role if Party.manager in parties else "member"
+        session.add(
+            ContactAccess(
+                wish_id=wish.id,
+                viewer_id=principal.id,
+                viewer_role=role,
+                fields=",".join(shown),
+                via=via,
+                request_id=request_id,
+                at=now,
+            )
+        )
