@@ -1,4 +1,4 @@
-"""The `xinyuan` command: serve, migrate, seed-demo, grant-admin."""
+"""The `xinyuan` command: serve, worker, migrate, seed-demo, grant-admin, retention."""
 
 from __future__ import annotations
 
@@ -43,10 +43,32 @@ def serve(host: str | None, port: int | None) -> None:
     import uvicorn
 
     from app.main import create_app
+    from app.observability.logs import configure_logging
 
     base = get_settings()
     settings = base.model_copy(update={"host": host or base.host, "port": port or base.port})
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, proxy_headers=True, log_level="info")
+    configure_logging(settings.log_level, bool(settings.log_json))
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+        log_config=None,  # keep ours (configure_logging): JSON lines with the request id
+        log_level=settings.log_level.lower(),
+        access_log=False,  # the request middleware writes one access line per request, with its id
+    )
+
+
+@main.command()
+def worker() -> None:
+    """Send the outbox as WeChat subscribe messages until SIGTERM (run one or more beside `serve`)."""
+    from app.observability.logs import configure_logging
+    from app.worker import run_worker
+
+    settings = get_settings()
+    configure_logging(settings.log_level, bool(settings.log_json))
+    asyncio.run(run_worker(settings))
 
 
 @main.command()
@@ -85,3 +107,19 @@ def diagram() -> None:
     from app.wishes.machine import mermaid
 
     click.echo(mermaid())
+
+
+@main.command()
+@click.option("--days", type=click.IntRange(min=1), default=None, help="default: RETENTION_DAYS (180)")
+def retention(days: int | None) -> None:
+    """Erase address and phone of wishes closed longer ago than RETENTION_DAYS (PIPL); run it daily."""
+    from app.db import utcnow
+    from app.observability.logs import configure_logging
+    from app.privacy.retention import run_retention
+
+    settings = get_settings()
+    configure_logging(settings.log_level, bool(settings.log_json))
+    days = days or settings.retention_days
+    if days <= settings.reopen_days:
+        raise click.BadParameter(f"must exceed REOPEN_DAYS ({settings.reopen_days}): done wishes may be reopened")
+    click.echo(asyncio.run(run_retention(settings.database_url, utcnow(), days)))

@@ -5,11 +5,63 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"
+DEV_WECHAT_APPID = "wx-dev-appid"
 REAL_WECHAT_API_BASE = "https://api.weixin.qq.com"
+
+
+# What a subscribe message can carry; a template maps some of these to its keywords.
+SUBSCRIBE_FIELDS = frozenset({"number", "title", "status", "note", "time"})
+
+
+class SubscribeTemplate(BaseModel):
+    """One subscribe-message template: its id on mp.weixin.qq.com and which keyword carries which of our values.
+
+    `fields` maps our value names (number, title, status, note, time) to the template's keyword names
+    (`thing2`, `phrase3` ...); the keyword's type, read from its name, decides how the value is fitted.
+    """
+
+    id: str = Field(min_length=1, max_length=64)
+    fields: dict[str, str]
+
+    @model_validator(mode="after")
+    def _known_fields(self) -> SubscribeTemplate:
+        unknown = set(self.fields) - SUBSCRIBE_FIELDS
+        if unknown:
+            raise ValueError(f"unknown fields {sorted(unknown)}; a template maps {sorted(SUBSCRIBE_FIELDS)}")
+        return self
+
+
+# The templates the fake WeChat registers (app/wechat/fake_state.py): `make run` and the tests work without setup.
+DEV_SUBSCRIBE_TEMPLATES: dict[str, SubscribeTemplate] = {
+    "wish_status": SubscribeTemplate(
+        id="dev-tmpl-wish-status",
+        fields={
+            "number": "character_string1",
+            "title": "thing2",
+            "status": "phrase3",
+            "time": "time4",
+            "note": "thing5",
+        },
+    ),
+    "task_status": SubscribeTemplate(
+        id="dev-tmpl-task-status",
+        fields={
+            "number": "character_string1",
+            "title": "thing2",
+            "status": "phrase3",
+            "time": "time4",
+            "note": "thing5",
+        },
+    ),
+    "report_result": SubscribeTemplate(
+        id="dev-tmpl-report-result",
+        fields={"title": "thing1", "status": "phrase2", "time": "date3", "note": "thing4"},
+    ),
+}
 
 
 class ConfigError(RuntimeError):
@@ -26,17 +78,72 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Shanghai"
 
     wechat_mode: Literal["fake", "real"] | None = None
-    wechat_appid: str = "wx-dev-appid"
+    wechat_appid: str = DEV_WECHAT_APPID
     wechat_secret: str = ""
     # Where the WeChat API lives. Empty: the real API in real mode; in fake mode the fake this app serves itself.
     wechat_api_base: str = ""
     wechat_timeout_seconds: float = Field(default=5.0, gt=0)
+    # The access token is fetched again this long before WeChat says it expires (stable_token renews then too).
+    wechat_token_refresh_margin_seconds: float = Field(default=300, ge=0)
+    # Subscribe templates by our key (see notifications/templates.py); JSON in WECHAT_TEMPLATES.
+    wechat_templates: dict[str, SubscribeTemplate] = Field(default_factory=lambda: dict(DEV_SUBSCRIBE_TEMPLATES))
+    # Which mini-program version a tapped message opens. Empty: `formal` in prod, `developer` in dev.
+    wechat_miniprogram_state: Literal["developer", "trial", "formal"] | None = None
+    wechat_lang: Literal["zh_CN", "en_US", "zh_HK", "zh_TW"] = "zh_CN"
+    # Message push (消息推送). Empty token: push not configured, /wechat/push is 404 and the mini-program's
+    # POST /api/v1/subscriptions counts consents; set: the push events are the only count.
+    wechat_push_token: str = ""
+    wechat_push_aes_key: str = Field(default="", description="EncodingAESKey, 43 characters; empty: plain mode")
+    # When the content check cannot reach WeChat: False saves the text and flags it; True refuses with 503.
+    wechat_content_check_fail_closed: bool = False
+    wechat_qrcode_env_version: Literal["release", "trial", "develop"] = "release"
+    # The fake WeChat's own knobs (WECHAT_MODE=fake only).
+    wechat_fake_risky_words: list[str] = Field(default_factory=lambda: ["违规测试"])
+    wechat_fake_token_lifetime_seconds: float = Field(default=7200, gt=0)
+
+    # The relay that sends the outbox. Empty: runs inside `xinyuan serve` in dev; in prod run `xinyuan worker`.
+    relay_in_process: bool | None = None
+    relay_poll_seconds: float = Field(default=1.0, gt=0)
+    relay_batch_size: int = Field(default=10, ge=1, le=500)
+    # A claimed message not recorded within this time was interrupted (crash): it is failed, never resent.
+    relay_lease_seconds: float = Field(default=60, gt=0)
+    relay_max_attempts: int = Field(default=5, ge=1)
+    relay_backoff_seconds: float = Field(default=5, ge=0)
+    relay_backoff_max_seconds: float = Field(default=600, ge=0)
 
     # 响应率: a wish counts as responded to when it leaves `ordered` within this many hours.
     response_limit_hours: int = Field(default=24, ge=1)
     # 返工: the resident may reopen a done wish within this many days.
     reopen_days: int = Field(default=7, ge=0)
-    default_time_limit_hours: int = Field(default=72, ge=1)
+
+    # 督办 sweeper (app/supervision): how often it looks for overdue wishes, and how many it handles per round.
+    sweep_interval_seconds: float = Field(default=60, gt=0)
+    sweep_batch_size: int = Field(default=500, ge=1, le=5000)
+    # Figures (app/stats): the window when none is given, the longest window allowed, and the most rows an export
+    # may hold (Excel's sheet limit is 1,048,576; a bigger export is refused with 422: narrow the window or org).
+    stats_default_days: int = Field(default=30, ge=1)
+    stats_max_days: int = Field(default=366, ge=1)
+    export_max_rows: int = Field(default=100_000, ge=1, le=1_000_000)
+
+    # --- Trust (app/limits, app/privacy, app/observability) ---
+    # The largest request body, in bytes; larger is 413 too_large (counted as it streams, not only Content-Length).
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1)
+    # Sign-ins a minute from one client IP (a big shared NAT exit may need more), and of one WeChat account.
+    rate_limit_logins_per_minute: int = Field(default=60, ge=1)
+    rate_limit_logins_per_openid_per_minute: int = Field(default=10, ge=1)
+    # Wishes one resident may order in 24 hours (an Idempotency-Key replay is no new wish and does not count).
+    rate_limit_wishes_per_day: int = Field(default=20, ge=1)
+    # Proxies trusted to name the client in X-Forwarded-For (uvicorn proxy_headers); comma-separated, `*` any.
+    forwarded_allow_ips: str = "127.0.0.1,::1"
+    # APP_ENV=prod refuses SQLite unless this is true (a deliberate one-machine, one-process install).
+    allow_sqlite_in_prod: bool = False
+    # /docs, /redoc and /openapi.json. Empty: on in dev, off in prod.
+    docs_enabled: bool | None = None
+    # `xinyuan retention` erases the address and phone of wishes closed longer ago than this (PIPL).
+    retention_days: int = Field(default=180, ge=1)
+    # Log lines as JSON (empty: in prod) or text, and the level.
+    log_json: bool | None = None
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     # Serve address, also used to find the in-process fake WeChat in dev.
     host: str = "127.0.0.1"
@@ -46,6 +153,12 @@ class Settings(BaseSettings):
     def _defaults_and_guards(self) -> Settings:
         if self.wechat_mode is None:
             self.wechat_mode = "fake" if self.app_env == "dev" else "real"
+        if self.wechat_miniprogram_state is None:
+            self.wechat_miniprogram_state = "developer" if self.app_env == "dev" else "formal"
+        if self.relay_in_process is None:
+            self.relay_in_process = self.app_env == "dev"
+        if self.wechat_push_aes_key and len(self.wechat_push_aes_key) != 43:
+            raise ConfigError("WECHAT_PUSH_AES_KEY (EncodingAESKey) has 43 characters")
         if self.app_env == "prod":
             if self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32:
                 raise ConfigError("APP_ENV=prod needs SECRET_KEY set to a random value of 32+ characters")
@@ -53,7 +166,22 @@ class Settings(BaseSettings):
                 raise ConfigError("APP_ENV=prod cannot run with WECHAT_MODE=fake")
         if self.wechat_mode == "real" and not (self.wechat_appid and self.wechat_secret):
             raise ConfigError("WECHAT_MODE=real needs WECHAT_APPID and WECHAT_SECRET")
+        self._trust_defaults_and_guards()
         return self
+
+    def _trust_defaults_and_guards(self) -> None:
+        if self.docs_enabled is None:
+            self.docs_enabled = self.app_env == "dev"
+        if self.log_json is None:
+            self.log_json = self.app_env == "prod"
+        if self.retention_days <= self.reopen_days:
+            raise ConfigError("RETENTION_DAYS must exceed REOPEN_DAYS: a done wish may still be reopened")
+        if self.app_env != "prod":
+            return
+        if self.wechat_appid == DEV_WECHAT_APPID:
+            raise ConfigError("APP_ENV=prod needs WECHAT_APPID set to the mini-program's AppID")
+        if self.database_url.startswith("sqlite") and not self.allow_sqlite_in_prod:
+            raise ConfigError("APP_ENV=prod needs PostgreSQL (or ALLOW_SQLITE_IN_PROD=true for a one-process install)")
 
     @property
     def is_fake_wechat(self) -> bool:

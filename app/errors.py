@@ -71,6 +71,12 @@ class ContentRejected(AppError):
     status, code = 422, "content_rejected"
 
 
+class TooLarge(AppError):
+    """A request body over MAX_BODY_BYTES (app/limits/body.py answers it before any handler runs)."""
+
+    status, code = 413, "too_large"
+
+
 class RateLimited(AppError):
     status, code = 429, "rate_limited"
 
@@ -118,6 +124,11 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: _problem_doc("not found, or not visible to you (code not_found)"),
     409: _problem_doc("conflict: invalid_transition, already_taken, conflict"),
     422: _problem_doc("invalid input (code validation_error, with errors[])"),
+    413: _problem_doc("request body larger than MAX_BODY_BYTES (code too_large)"),
+}
+# Where a rate limit applies (sign-in, ordering a wish): app/limits/throttle.py.
+RATE_LIMITED_RESPONSES: dict[int | str, dict[str, Any]] = {
+    429: _problem_doc("too many requests (code rate_limited); the Retry-After header says when to try again"),
 }
 
 

@@ -1,26 +1,36 @@
-"""create_app(): routers, error handlers, and the lifespan that owns the engine and the WeChat HTTP client."""
+"""create_app(): routers, error handlers, and the lifespan that owns the engine, the WeChat HTTP client and (in
+dev) the relay that sends WeChat messages."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import httpx
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
-from sqlalchemy import text
+from fastapi import Depends, FastAPI
 
 from app.auth.router import router as auth_router
 from app.catalog.router import router as catalog_router
 from app.config import Settings, get_settings
 from app.db import create_engine, create_sessionmaker
-from app.errors import install_error_handlers, problem
+from app.errors import install_error_handlers
+from app.limits.body import BodyLimitMiddleware
 from app.members.router import router as members_router
 from app.notifications.router import router as notifications_router
+from app.notifications.subscriptions import router as subscriptions_router
+from app.observability.middleware import RequestContextMiddleware
+from app.observability.router import router as health_router
+from app.open311.keys import router as open311_keys_router
+from app.open311.router import router as open311_router
 from app.orgs.router import router as orgs_router
-from app.wechat.client import WeChatClient
+from app.privacy.router import router as privacy_router
+from app.stats.router import router as stats_router
+from app.wechat.client import open_wechat
+from app.wechat.content import ContentScreen, bind_content_screen
 from app.wechat.fake import create_fake_wechat_app
+from app.wechat.fake_state import FakeWeChatState
+from app.wechat.push import router as push_router
 from app.wishes.router import router as wishes_router
+from app.worker import background_relay
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -31,10 +41,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = create_engine(settings.database_url)
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine)
-        timeout = httpx.Timeout(settings.wechat_timeout_seconds)
-        async with httpx.AsyncClient(base_url=settings.resolved_wechat_api_base, timeout=timeout) as http:
-            app.state.wechat = WeChatClient(http, settings.wechat_appid, settings.wechat_secret)
-            yield
+        async with open_wechat(settings) as wechat:
+            app.state.wechat = wechat
+            app.state.content_screen = ContentScreen(wechat, settings.wechat_content_check_fail_closed)
+            async with background_relay(app.state.sessionmaker, wechat, settings):
+                yield
         await engine.dispose()
 
     app = FastAPI(
@@ -42,9 +53,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1.0.0",
         summary="居民点单、支部下单、党员接单: residents order, the branch dispatches, members accept.",
         lifespan=lifespan,
+        dependencies=[Depends(bind_content_screen)],
+        # Off in prod by default (DOCS_ENABLED): the contract is published with the code, not by each server.
+        docs_url="/docs" if settings.docs_enabled else None,
+        redoc_url="/redoc" if settings.docs_enabled else None,
+        openapi_url="/openapi.json" if settings.docs_enabled else None,
     )
     app.state.settings = settings
     install_error_handlers(app)
+    # The last added is outermost: the request id and timing see every answer, the 413s included.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware)
     for router in (
         auth_router,
         orgs_router,
@@ -52,24 +71,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         members_router,
         wishes_router,
         notifications_router,
+        subscriptions_router,
+        push_router,
+        stats_router,
+        open311_keys_router,
+        open311_router,
+        privacy_router,
+        health_router,
     ):
         app.include_router(router)
-    _health_routes(app)
     if settings.is_fake_wechat:
-        app.mount("/_dev/wechat", create_fake_wechat_app())
+        app.mount("/_dev/wechat", create_fake_wechat_app(FakeWeChatState.from_settings(settings)))
     return app
-
-
-def _health_routes(app: FastAPI) -> None:
-    @app.get("/healthz", tags=["health"])
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
-
-    @app.get("/readyz", tags=["health"], responses={503: {"description": "the database does not answer"}})
-    async def readyz(request: Request) -> JSONResponse:
-        try:
-            async with request.app.state.engine.connect() as conn:
-                await conn.execute(text("SELECT 1"))
-        except Exception as exc:  # any failure to reach the database means not ready
-            return problem(503, "service_unavailable", f"database: {type(exc).__name__}")
-        return JSONResponse({"status": "ok"})

@@ -3,21 +3,33 @@
 from app.auth.models import User
 from app.catalog.models import Category
 from app.db import Base
-from app.members.models import Member, MemberReport
-from app.notifications.models import Notification
+from app.limits.models import RateCounter
+from app.members.models import Member, MemberReport, ServiceRecord
+from app.notifications.models import Notification, SubscriptionQuota, WeChatFlag
+from app.open311.models import PartnerKey
 from app.orgs.models import Org, RoleAssignment
+from app.privacy.models import ContactAccess
+from app.wechat.models import PushEvent, Wxacode
 from app.wishes.models import IdempotencyKey, Wish, WishEvent
 
 __all__ = [
     "Base",
     "Category",
+    "ContactAccess",
     "IdempotencyKey",
     "Member",
     "MemberReport",
     "Notification",
     "Org",
+    "PartnerKey",
+    "PushEvent",
+    "RateCounter",
     "RoleAssignment",
+    "ServiceRecord",
+    "SubscriptionQuota",
     "User",
+    "WeChatFlag",
     "Wish",
     "WishEvent",
+    "Wxacode",
 ]

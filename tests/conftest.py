@@ -103,6 +103,8 @@ def settings(db_url: str, fake_wechat: tuple[str, FakeWeChatState]) -> Settings:
         database_url=db_url,
         wechat_mode="fake",
         wechat_api_base=fake_wechat[0],
+        # Tests drive the relay themselves (tests/notifications), so nothing is sent behind their back.
+        relay_in_process=False,
         _env_file=None,  # type: ignore[call-arg]
     )
 

@@ -34,7 +34,7 @@ async def current_principal(
         raise Unauthorized("missing bearer token")
     user_id = user_id_from_token(creds.credentials, settings.secret_key)
     user = await session.get(User, user_id)
-    if user is None:
+    if user is None or user.deleted_at is not None:
         raise Unauthorized("the token's user no longer exists")
     return await load_principal(session, user)
 

@@ -24,3 +24,5 @@ class User(Base):
     home_grid_id: Mapped[int | None] = mapped_column(ForeignKey("orgs.id"))
     home_address: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when the person closed the account (app/privacy/account.py): their tokens stop working.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

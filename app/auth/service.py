@@ -1,24 +1,41 @@
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
 from app.auth.schemas import MePatch
-from app.errors import WeChatLoginFailed, WeChatUnavailable
+from app.errors import ValidationFailed, WeChatLoginFailed, WeChatUnavailable
 from app.orgs.service import check_community_grid
 from app.wechat.client import WeChatClient, WeChatError, WeChatUnreachable
 
 
-async def sign_in(session: AsyncSession, wechat: WeChatClient, code: str) -> User:
-    """Exchange the wx.login code; a new openid becomes a resident. The session_key stays in our database."""
+async def sign_in(
+    session: AsyncSession,
+    wechat: WeChatClient,
+    code: str,
+    *,
+    allow_dev_codes: bool = True,
+    check_openid: Callable[[str], Awaitable[None]] | None = None,
+) -> User:
+    """Exchange the wx.login code; a new openid becomes a resident. The session_key stays in our database.
+
+    `allow_dev_codes=False` (prod) refuses the fake's `dev:` codes without asking WeChat; `check_openid` (the
+    per-account sign-in limit) runs once WeChat named the user, before this session touches the database.
+    """
+    if not allow_dev_codes and code.startswith("dev:"):
+        raise WeChatLoginFailed("dev: codes sign in only with the development fake WeChat")
     try:
         wx = await wechat.code2session(code)
     except WeChatError as exc:
         raise WeChatLoginFailed(f"WeChat refused the login code (errcode {exc.errcode})") from exc
     except WeChatUnreachable as exc:
         raise WeChatUnavailable("WeChat did not answer; try again") from exc
+    if check_openid is not None:
+        await check_openid(wx.openid)
     user = await session.scalar(select(User).where(User.openid == wx.openid))
     if user is None:
         user = User(openid=wx.openid, unionid=wx.unionid, nickname="")
@@ -31,6 +48,17 @@ async def sign_in(session: AsyncSession, wechat: WeChatClient, code: str) -> Use
     user.wx_session_key = wx.session_key
     await session.flush()
     return user
+
+
+async def set_phone(session: AsyncSession, wechat: WeChatClient, user: User, code: str) -> None:
+    """The number behind a getPhoneNumber button's code (WeChat's getuserphonenumber): the user's phone."""
+    try:
+        user.phone = await wechat.phone_number(code)
+    except WeChatError as exc:
+        raise ValidationFailed(["body", "code"], f"WeChat refused the phone code (errcode {exc.errcode})") from exc
+    except WeChatUnreachable as exc:
+        raise WeChatUnavailable("WeChat did not answer; try again") from exc
+    await session.flush()
 
 
 async def update_me(session: AsyncSession, user: User, patch: MePatch) -> None:

@@ -68,3 +68,32 @@ class Member(Base):
     active: Mapped[bool] = mapped_column(default=True)
     report_id: Mapped[int | None] = mapped_column(ForeignKey("member_reports.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ServiceKind(StrEnum):
+    complete = "complete"  # credit: the member completed the wish
+    reopen = "reopen"  # reversal: the resident reopened it; the credit returns when it is completed again
+
+
+class ServiceRecord(Base):
+    """志愿服务时长 as a ledger: one immutable row per credit or reversal, written in the transition's transaction.
+
+    A member's hours are the sum of their rows, so there is no counter to drift; a correction is a new row.
+    """
+
+    __tablename__ = "service_records"
+    __table_args__ = (
+        CheckConstraint("kind IN ('complete','reopen')", name="kind"),
+        CheckConstraint("(kind = 'complete' AND minutes >= 0) OR (kind = 'reopen' AND minutes <= 0)", name="sign"),
+        # Totals per member of a community (roster, ranking) and per wish (the figures).
+        Index("ix_service_records_community_user", "community_id", "user_id"),
+        Index("ix_service_records_wish_id", "wish_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    community_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
+    wish_id: Mapped[int] = mapped_column(ForeignKey("wishes.id"))
+    kind: Mapped[ServiceKind] = mapped_column(String(16))
+    minutes: Mapped[int]
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,15 +1,18 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
 
-from app.auth.deps import CurrentUser
+from app.auth.deps import CurrentUser, SettingsDep
 from app.db import SessionDep
 from app.errors import PROBLEM_RESPONSES
 from app.ids import IdPath, IdQuery
-from app.members import service
+from app.members import qrcode, service
 from app.members.models import ReportStatus
 from app.members.schemas import MemberOut, ReasonIn, ReportIn, ReportOut
 from app.paging import Cursor, Limit, Page, decode_cursor, next_cursor
+from app.stats.ranking import ranking
+from app.stats.schemas import RankingRow
+from app.stats.window import SinceQuery, UntilQuery, make_window
 
 router = APIRouter(prefix="/api/v1", tags=["members"], responses=PROBLEM_RESPONSES)
 
@@ -45,6 +48,33 @@ async def reject_report(report_id: IdPath, body: ReasonIn, session: SessionDep, 
     return ReportOut.model_validate(report)
 
 
+@router.get(
+    "/members/{user_id}/qrcode",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}}, "description": "the member's mini-program code (服务二维码)"}},
+)
+async def member_qrcode(
+    user_id: IdPath, request: Request, session: SessionDep, principal: CurrentUser, settings: SettingsDep
+) -> Response:
+    png = await qrcode.member_qrcode(session, request.app.state.wechat, settings, principal, user_id)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"})
+
+
 @router.get("/members", response_model=list[MemberOut])
 async def list_members(org_id: IdQuery, session: SessionDep, principal: CurrentUser) -> list[MemberOut]:
     return await service.roster(session, principal, org_id)
+
+
+@router.get("/members/ranking", response_model=list[RankingRow])
+async def member_ranking(
+    org_id: IdQuery,
+    session: SessionDep,
+    principal: CurrentUser,
+    settings: SettingsDep,
+    since: SinceQuery = None,
+    until: UntilQuery = None,
+    limit: Limit = 20,
+) -> list[RankingRow]:
+    """Members by volunteer hours, then wishes done (the ledger); all time unless `since` / `until` are given."""
+    window = make_window(since, until, settings) if since or until else None
+    return await ranking(session, principal, org_id, window, limit)

@@ -10,6 +10,7 @@ from app.auth.permissions import Permission
 from app.auth.principal import Principal
 from app.db import utcnow
 from app.errors import Conflict, Forbidden, NotFound
+from app.members.ledger import ledger_totals
 from app.members.models import Member, MemberReport, ReportStatus
 from app.members.schemas import MemberOut, ReportIn
 from app.notifications.service import notify
@@ -88,11 +89,14 @@ async def roster(session: AsyncSession, principal: Principal, org_id: int) -> li
         raise Forbidden("only secretaries and admins over this org see its members")
     active = func.count(case((Wish.status.in_([Status.dispatched, Status.accepted]), 1)))
     done = func.count(case((Wish.status == Status.done, 1)))
-    minutes = func.coalesce(func.sum(case((Wish.status == Status.done, Wish.service_minutes))), 0)
+    # Hours come from the ledger (one row per member there, so max() only carries it through the wish join).
+    ledger = ledger_totals(org)
+    minutes = func.coalesce(func.max(ledger.c.minutes), 0)
     community = Org.__table__.alias("community")
     query = (
         select(Member, active, done, minutes)
         .join(community, community.c.id == Member.community_id)
+        .outerjoin(ledger, and_(ledger.c.user_id == Member.user_id, ledger.c.community_id == Member.community_id))
         .outerjoin(Wish, and_(Wish.assignee_id == Member.user_id, Wish.community_id == Member.community_id))
         .where(Member.active.is_(True))
         .group_by(Member.id)

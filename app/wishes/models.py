@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, and_
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, and_, text
 from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from app.auth.models import User
@@ -15,8 +15,21 @@ from app.orgs.models import Org
 from app.wishes.machine import Action, Status
 
 _STATUSES = ",".join(f"'{s}'" for s in Status)
-_ACTIONS = ",".join(f"'{a}'" for a in [*Action, "order"])
+# Timeline rows that are no transition: the creation, and the sweeper's 督办 notices (app/supervision).
+TIMELINE_ONLY_ACTIONS = ("order", "overdue", "escalate")
+_ACTIONS = ",".join(f"'{a}'" for a in [*Action, *TIMELINE_ONLY_ACTIONS])
 NUMBER_TZ = ZoneInfo("Asia/Shanghai")
+STATS_COLUMNS = [
+    "status",
+    "responded_at",
+    "done_at",
+    "due_at",
+    "rating_score",
+    "service_minutes",
+    "category_id",
+    "grid_id",
+]
+SUPERVISED = text("status IN ('ordered','dispatched','accepted') AND escalated_at IS NULL")
 
 
 class Wish(Base):
@@ -30,6 +43,11 @@ class Wish(Base):
         Index("ix_wishes_resident_id", "resident_id", "id"),
         Index("ix_wishes_assignee_id", "assignee_id", "id"),
         Index("ix_wishes_open_due", "status", "due_at"),
+        # The figures (app/stats): a subtree's wishes created in a window. On PostgreSQL the INCLUDE columns make
+        # the summary an index-only scan (the README's district section has the plan).
+        Index("ix_wishes_community_created", "community_id", "created_at", postgresql_include=STATS_COLUMNS),
+        # The sweeper (app/supervision): open wishes not yet escalated, by deadline.
+        Index("ix_wishes_supervision", "due_at", sqlite_where=SUPERVISED, postgresql_where=SUPERVISED),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,6 +76,15 @@ class Wish(Base):
     service_minutes: Mapped[int | None]
     rating_score: Mapped[int | None]
     rating_comment: Mapped[str | None] = mapped_column(String(200))
+    # Set when WeChat's content check said "review" for text on this wish, or could not be reached ("unchecked"):
+    # saved, but the secretary should look (app/wechat/content.py).
+    content_flag: Mapped[str | None] = mapped_column(String(16))
+    # 限时办结 / 督办 (app/supervision): when the current time limit began (NULL: at created_at; a reopen restarts
+    # it), and when the sweeper told the secretaries (overdue) and the street's admins (twice overdue). Reset by a
+    # reopen or a new due_at at dispatch, so the new deadline is supervised again.
+    limit_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    overdue_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     category: Mapped[Category] = relationship(lazy="raise")
     community: Mapped[Org] = relationship(foreign_keys=[community_id], lazy="raise")

@@ -53,6 +53,7 @@ def wish_out(wish: Wish, principal: Principal, now: datetime, reopen_days: int) 
         done_at=wish.done_at,
         service_minutes=wish.service_minutes,
         rating=rating,
+        content_flag=wish.content_flag,
         allowed_actions=allowed_actions(Status(wish.status), parties, facts_of(principal, wish, now, reopen_days)),
     )
 

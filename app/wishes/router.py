@@ -8,9 +8,10 @@ from pydantic import BaseModel, ValidationError
 
 from app.auth.deps import CurrentUser, SettingsDep
 from app.db import SessionDep, utcnow
-from app.errors import PROBLEM_RESPONSES
+from app.errors import PROBLEM_RESPONSES, RATE_LIMITED_RESPONSES
 from app.ids import IdPath, IdQuery
 from app.paging import Cursor, Limit, Page, decode_cursor, next_cursor
+from app.privacy.access_log import log_contact_views
 from app.wishes import service
 from app.wishes.machine import Action, Status
 from app.wishes.present import wish_detail, wish_out
@@ -30,7 +31,7 @@ IdempotencyKeyHeader = Annotated[
 ]
 
 
-@router.post("", response_model=WishOut, status_code=201)
+@router.post("", response_model=WishOut, status_code=201, responses=RATE_LIMITED_RESPONSES)
 async def create_wish(
     body: WishIn,
     response: Response,
@@ -39,7 +40,9 @@ async def create_wish(
     settings: SettingsDep,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> WishOut:
-    wish, created = await service.create_wish(session, principal, body, idempotency_key)
+    wish, created = await service.create_wish(
+        session, principal, body, idempotency_key, daily_limit=settings.rate_limit_wishes_per_day
+    )
     if not created:
         response.headers["Idempotent-Replayed"] = "true"
     return wish_out(wish, principal, utcnow(), settings.reopen_days)
@@ -72,12 +75,14 @@ async def list_(
         after=decode_cursor(cursor),
     )
     items = [wish_out(w, principal, now, settings.reopen_days) for w in rows[:limit]]
+    log_contact_views(session, principal, rows[:limit], via="list")
     return Page(items=items, next_cursor=next_cursor([w.id for w in rows], limit))
 
 
 @router.get("/{wish_id}", response_model=WishDetail)
 async def get_wish(wish_id: IdPath, session: SessionDep, principal: CurrentUser, settings: SettingsDep) -> WishDetail:
     wish = await visible_wish(session, principal, wish_id)
+    log_contact_views(session, principal, [wish], via="detail")
     return wish_detail(wish, await events_of(session, wish_id), principal, utcnow(), settings.reopen_days)
 
 
@@ -99,6 +104,7 @@ def _action_route(action: Action) -> None:
     ) -> WishOut:
         payload = body if body is not None else model()
         wish = await service.transition(session, principal, wish_id, action, payload, settings)
+        log_contact_views(session, principal, [wish], via=action)
         return wish_out(wish, principal, utcnow(), settings.reopen_days)
 
     signature = inspect.signature(act)

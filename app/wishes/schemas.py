@@ -72,6 +72,9 @@ class WishOut(BaseModel):
     done_at: datetime | None
     service_minutes: int | None
     rating: RatingOut | None
+    content_flag: str | None = Field(
+        default=None, description="review | unchecked: WeChat's content check wants a person to look at this text"
+    )
     allowed_actions: list[Action]
 
 

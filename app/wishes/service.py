@@ -15,9 +15,11 @@ from app.catalog.models import Category
 from app.config import Settings
 from app.db import utcnow
 from app.errors import AlreadyTaken, Conflict, Forbidden, InvalidTransition, ValidationFailed
+from app.limits.throttle import check_daily_wishes
 from app.members.models import Member
 from app.notifications.service import notify, secretaries_of
 from app.orgs.service import check_community_grid
+from app.wechat import content
 from app.wishes.access import facts_of, parties_of
 from app.wishes.machine import TRANSITIONS, WHO_MAY, Action, Decision, Party, Refusal, Status, decide
 from app.wishes.models import IdempotencyKey, Wish, WishEvent
@@ -94,6 +96,7 @@ async def transition(
             number=wish.number,
             title=wish.title,
             name=_name(principal, wish),
+            reason=effect.note or "",
         )
     await session.flush()
     fresh = await load_wish(session, wish.id, refresh=True)
@@ -120,16 +123,28 @@ async def _lost_race(
 
 
 async def create_wish(
-    session: AsyncSession, principal: Principal, body: WishIn, idempotency_key: str | None
+    session: AsyncSession,
+    principal: Principal,
+    body: WishIn,
+    idempotency_key: str | None,
+    daily_limit: int | None = None,
 ) -> tuple[Wish, bool]:
-    """Returns the wish and whether it is new (False: the same Idempotency-Key was used before)."""
+    """Returns the wish and whether it is new (False: the same Idempotency-Key was used before).
+
+    `daily_limit`: wishes this resident may order in 24 hours; checked after the key, so a replay never counts.
+    """
     key_row = None
     if idempotency_key is not None:
         existing = await _claim_key(session, principal.id, idempotency_key)
         if isinstance(existing, Wish):
             return existing, False
         key_row = existing
+    if daily_limit is not None:
+        await check_daily_wishes(session, principal.id, daily_limit, utcnow())
+    # After the replay and limit checks: neither a retry nor a refused order costs a WeChat call.
+    verdict = await content.screen(principal.user.openid, content.Scene.forum, body.content, body.title)
     wish = await _insert_wish(session, principal, body)
+    await content.flag_for_review(session, wish, verdict)
     if key_row is not None:
         key_row.wish_id = wish.id
     await session.flush()

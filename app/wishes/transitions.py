@@ -13,9 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal
 from app.errors import ValidationFailed
-from app.members.models import Member
+from app.members.models import Member, ServiceKind, ServiceRecord
 from app.notifications.service import pool_members, secretaries_of
 from app.orgs.service import check_community_grid
+from app.wechat import content
 from app.wishes import schemas as s
 from app.wishes.machine import Action
 from app.wishes.models import Wish
@@ -39,6 +40,16 @@ class Effect:
 
 
 UNASSIGNED = {"assignee_id": None, "pool": False, "pool_grid_id": None, "accepted_at": None}
+# A new deadline is supervised afresh: the sweeper's 督办 markers go back to unset (app/supervision).
+SUPERVISION_RESET = {"overdue_notified_at": None, "escalated_at": None}
+
+
+def _service_record(c: Ctx, user_id: int, kind: ServiceKind, minutes: int) -> ServiceRecord:
+    """A row of the 志愿服务时长 ledger, written in the transition's own transaction."""
+    w = c.wish
+    return ServiceRecord(
+        user_id=user_id, community_id=w.community_id, wish_id=w.id, kind=kind, minutes=minutes, at=c.now
+    )
 
 
 async def _dispatch(c: Ctx, body: s.DispatchIn) -> Effect:
@@ -47,7 +58,7 @@ async def _dispatch(c: Ctx, body: s.DispatchIn) -> Effect:
     if body.due_at is not None:
         if body.due_at <= c.now:
             raise ValidationFailed(["body", "due_at"], "due_at must be in the future")
-        values["due_at"] = body.due_at
+        values.update(due_at=body.due_at, **SUPERVISION_RESET)
     if body.pool:
         if body.grid_id is not None:
             await check_community_grid(c.session, w.community_id, body.grid_id)
@@ -86,17 +97,20 @@ async def _accept(c: Ctx, body: s.EmptyIn) -> Effect:
 
 
 async def _decline(c: Ctx, body: s.ReasonIn) -> Effect:
+    await content.screen_on_wish(c.session, c.principal.user.openid, c.wish, body.reason)
     secretaries = await secretaries_of(c.session, c.wish.community_id)
     return Effect({**UNASSIGNED, "dispatched_at": None}, notices=[(secretaries, "wish_declined")], note=body.reason)
 
 
 async def _complete(c: Ctx, body: s.CompleteIn) -> Effect:
     values = {"done_at": c.now, "service_minutes": body.service_minutes}
+    c.session.add(_service_record(c, c.principal.id, ServiceKind.complete, body.service_minutes or 0))
     data = {"service_minutes": body.service_minutes}
     return Effect(values, notices=[([c.wish.resident_id], "wish_done")], note=body.note, data=data)
 
 
 async def _reject(c: Ctx, body: s.ReasonIn) -> Effect:
+    await content.screen_on_wish(c.session, c.principal.user.openid, c.wish, body.reason)
     values = {"responded_at": c.wish.responded_at or c.now}
     return Effect(values, notices=[([c.wish.resident_id], "wish_rejected")], note=body.reason)
 
@@ -107,6 +121,7 @@ async def _cancel(c: Ctx, body: s.OptionalReasonIn) -> Effect:
 
 
 async def _rate(c: Ctx, body: s.RateIn) -> Effect:
+    await content.screen_on_wish(c.session, c.principal.user.openid, c.wish, body.comment)
     values = {"rating_score": body.score, "rating_comment": body.comment}
     return Effect(values, guards=[Wish.rating_score.is_(None)], note=body.comment, data={"score": body.score})
 
@@ -122,7 +137,11 @@ async def _reopen(c: Ctx, body: s.ReasonIn) -> Effect:
         "rating_score": None,
         "rating_comment": None,
         "due_at": c.now + limit,
+        "limit_started_at": c.now,
+        **SUPERVISION_RESET,
     }
+    if c.wish.assignee_id is not None:  # the credit of the completion returns when the wish is done again
+        c.session.add(_service_record(c, c.wish.assignee_id, ServiceKind.reopen, -(c.wish.service_minutes or 0)))
     secretaries = await secretaries_of(c.session, c.wish.community_id)
     return Effect(values, notices=[(secretaries, "wish_reopened")], note=body.reason)
 

@@ -111,3 +111,19 @@ async def test_reopen_clears_the_assignment_and_gives_a_fresh_deadline(api: Api,
     assert body["assignee"] is None and body["rating"] is None and body["done_at"] is None
     assert body["due_at"] > wish["due_at"]
     assert body["allowed_actions"] == ["cancel"]
+
+
+@pytest.mark.parametrize(
+    ("src", "action", "who", "kind"),
+    [("ordered", "reject", S, "wish_rejected"), ("dispatched", "decline", M, "wish_declined")],
+)
+async def test_the_reason_reaches_the_notice(
+    api: Api, flow: Flow, session: AsyncSession, src: str, action: str, who: str, kind: str
+) -> None:
+    wish = await flow.at(src)
+    await api.act(who, wish["id"], action, {"reason": "超出服务范围"})
+    bodies = await session.scalars(
+        select(Notification.body).where(Notification.wish_id == wish["id"], Notification.kind == kind)
+    )
+    texts = list(bodies)
+    assert texts and all("超出服务范围" in b for b in texts), texts
