@@ -1,6 +1,7 @@
 // The form behind an action that takes input: ?id=12&action=complete|rate|cancel|reject|decline|reopen|recall.
 // Posts POST /api/v1/wishes/{id}/{action} with exactly the fields the contract lists, then goes back.
 const api = require('../../utils/api')
+const { submitForm } = require('../../utils/form')
 const text = require('../../utils/text')
 
 // Which inputs each action shows: reason (required or optional), note, minutes, score + comment.
@@ -74,20 +75,12 @@ Component({
       }
       return body
     },
-    async submit() {
-      if (this.data.busy) return
-      const body = this.body()
-      if (!body) return
-      this.setData({ busy: true })
-      try {
+    submit() {
+      return submitForm(this, async (body) => {
         await api.post(`/api/v1/wishes/${this.data.id}/${this.data.action}`, body)
         wx.showToast({ title: text.common.done, icon: 'success' })
         wx.navigateBack()
-      } catch (err) {
-        api.handled(err)
-      } finally {
-        this.setData({ busy: false })
-      }
+      })
     },
   },
 })

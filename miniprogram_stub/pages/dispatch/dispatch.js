@@ -1,6 +1,7 @@
 // 派单: give a wish to one member (with their workload in view) or open it to a grid / the community (抢单).
 // POST /api/v1/wishes/{id}/dispatch {"assignee_id"} or {"pool": true, "grid_id"?}, plus "note"?.
 const api = require('../../utils/api')
+const { submitForm } = require('../../utils/form')
 const text = require('../../utils/text')
 
 Component({
@@ -76,20 +77,12 @@ Component({
       if (d.note.trim()) body.note = d.note.trim()
       return body
     },
-    async submit() {
-      if (this.data.busy) return
-      const body = this.body()
-      if (!body) return
-      this.setData({ busy: true })
-      try {
+    submit() {
+      return submitForm(this, async (body) => {
         await api.post(`/api/v1/wishes/${this.data.id}/dispatch`, body)
         wx.showToast({ title: this.data.t.dispatched, icon: 'success' })
         wx.navigateBack()
-      } catch (err) {
-        api.handled(err)
-      } finally {
-        this.setData({ busy: false })
-      }
+      })
     },
   },
 })

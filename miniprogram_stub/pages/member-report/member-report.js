@@ -1,5 +1,6 @@
 // 报到: an in-service party member registers with the community where they live (POST /api/v1/member-reports).
 const api = require('../../utils/api')
+const { submitForm } = require('../../utils/form')
 const session = require('../../utils/session')
 const text = require('../../utils/text')
 
@@ -70,20 +71,12 @@ Component({
       if (grid) body.grid_id = grid.id
       return body
     },
-    async submit() {
-      if (this.data.busy) return
-      const body = this.body()
-      if (!body) return
-      this.setData({ busy: true })
-      try {
+    submit() {
+      return submitForm(this, async (body) => {
         const report = await api.post('/api/v1/member-reports', body)
         this.setData({ submitted: report })
         wx.showToast({ title: this.data.t.submitted, icon: 'none' })
-      } catch (err) {
-        api.handled(err)
-      } finally {
-        this.setData({ busy: false })
-      }
+      })
     },
   },
 })

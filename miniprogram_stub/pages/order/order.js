@@ -1,6 +1,7 @@
 // 点单: the order form. Opened from the catalog (?category_id=) or by scanning a member's service QR code
 // (?scene=m%3D123 → target_member_id 123, 首问负责).
 const api = require('../../utils/api')
+const { submitForm } = require('../../utils/form')
 const format = require('../../utils/format')
 const session = require('../../utils/session')
 const subscribe = require('../../utils/subscribe')
@@ -79,23 +80,15 @@ Component({
       if (d.targetMemberId) body.target_member_id = d.targetMemberId
       return body
     },
-    async submit() {
-      if (this.data.busy) return
-      const body = this.body()
-      if (!body) return
-      this.setData({ busy: true })
-      try {
+    submit() {
+      return submitForm(this, async (body) => {
         await subscribe.ask() // the consent prompt must come straight from the tap
         // The key stays the same until a wish is created, so a retry after a network error makes no second wish.
         const wish = await api.post('/api/v1/wishes', body, { idempotencyKey: this.data.idemKey })
         this.setData({ idemKey: api.newIdempotencyKey() })
         wx.showToast({ title: this.data.t.created, icon: 'success' })
         wx.redirectTo({ url: `/pages/wish-detail/wish-detail?id=${wish.id}` })
-      } catch (err) {
-        api.handled(err)
-      } finally {
-        this.setData({ busy: false })
-      }
+      })
     },
   },
 })
