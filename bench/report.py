@@ -157,7 +157,12 @@ def _delivery(dl: dict[str, Any] | None) -> list[str]:
     ]
     p = dl.get("profile")
     if p and "skipped" not in p:
-        lines += ["", f"py-spy on the worker, from its first message on ({p['samples']} samples):", ""]
+        idle = p.get("idle_samples", 0)
+        lines += [
+            "",
+            f"py-spy on the worker, from its first message on ({p['samples']} samples, {idle} idle left out):",
+        ]
+        lines.append("")
         lines += _profile_tables(p, 10)
     return lines
 
@@ -198,12 +203,42 @@ def _profile(profiles: list[dict[str, Any]]) -> list[str]:
             "",
             f"py-spy sampled the API process at 100 Hz for the {p['load']['seconds']:.0f} s of a rerun "
             f"({p['load']['rps']:.0f} req/s while sampled, {p['load']['server_cpu_ms']} ms of server CPU per "
-            f"request; {p['samples']} samples; raw stacks in `{Path(p['file']).relative_to(BENCH_DIR.parent)}`).",
+            f"request; {p['samples']} samples, {p.get('idle_samples', 0)} idle left out; raw stacks in "
+            f"`{Path(p['file']).relative_to(BENCH_DIR.parent)}`). Read with care: in our runs the share of asyncpg's "
+            "`__do_execute` grew with the machine's load (5% on a quiet machine, 20-30% on a busy one), so some of it "
+            "is time waiting for PostgreSQL that the non-blocking sampler saw as running; the single-request profile "
+            "below has no such blind spot.",
             "",
             *_profile_tables(p, 15),
             "",
         ]
     return out
+
+
+def _cprofiles(profiles: list[dict[str, Any]]) -> list[str]:
+    out: list[str] = []
+    for p in profiles:
+        out += [
+            f"### {p['scenario']}, one request at a time",
+            "",
+            f"{p['requests']} requests in a row through the app in the benchmark's process (no server, no other "
+            f"load): {p['wall_ms']} ms each, {p['cpu_ms']} ms of it CPU (cProfile roughly doubles Python's time; "
+            "the shares are what matter).",
+            "",
+            "| layer (own time; httpx here is the in-process test client) | ms per request |",
+            "|---|---:|",
+            *[f"| {a} | {ms} |" for a, ms in p.get("areas", [])],
+            "",
+            "| our function (plain functions), with what it calls | ms per request |",
+            "|---|---:|",
+            *[f"| `{f}` | {ms} |" for f, ms in p["app_cumulative"][:15]],
+            "",
+            "| function, own time | ms per request | calls per request |",
+            "|---|---:|---:|",
+            *[f"| `{f}` | {ms} | {calls} |" for f, ms, calls in p["own"][:15]],
+            "",
+        ]
+    return out or ["Not run."]
 
 
 def _sql(sql: dict[str, Any] | None) -> list[str]:
@@ -309,6 +344,8 @@ def write(results: dict[str, Any]) -> Path:
         "## Profile",
         "",
         *_profile(full.get("profiles") or []),
+        "",
+        *_cprofiles(full.get("cprofiles") or []),
         "",
         "## SQL per request",
         "",

@@ -10,7 +10,7 @@ from typing import Any
 
 import asyncpg
 
-from bench import loadgen, prepare, profile
+from bench import inprocess, loadgen, prepare, profile
 from bench.delivery import DeliveryResult, run_delivery
 from bench.loadgen import LoadResult, Request
 from bench.prepare import Api
@@ -41,6 +41,7 @@ class SizeResult:
     race: RaceResult | None = None
     delivery: DeliveryResult | None = None
     profiles: list[dict[str, Any]] = field(default_factory=list)
+    cprofiles: list[dict[str, Any]] = field(default_factory=list)
     sql: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
     requests: dict[str, list[Request]] = field(default_factory=dict)  # what each scenario replayed (not reported)
@@ -55,6 +56,7 @@ class SizeResult:
             "race": self.race.as_dict() if self.race else None,
             "delivery": self.delivery.as_dict() if self.delivery else None,
             "profiles": self.profiles,
+            "cprofiles": self.cprofiles,
             "sql": self.sql,
             "notes": self.notes,
         }
@@ -121,15 +123,18 @@ async def run_size(size: int, full: bool) -> SizeResult:
     try:
         await _reads(out, app, api, full)
         # The SQL of each kind of read, and the plans of its queries on wishes, before any write changes the data.
-        out.sql = await profile.sql_trace(out.database, out.requests)
+        out.sql = await inprocess.sql_trace(out.database, out.requests)
         if full:
             await _writes(out, app, api)
-            out.sql |= await profile.sql_trace(out.database, {"create": out.requests["create"]})
+            out.sql |= await inprocess.sql_trace(out.database, {"create": out.requests["create"]})
             out.race = await run_race(api, out.database, rounds=race_rounds())
             print(f"    grab race: {out.race.as_dict()}")
             out.app_memory_kb["race"] = app.memory_kb()
             ratios = {name: out.ratio(name) for name in out.http if name in FLOOR_OF}
             out.profiles = await profile.profile_scenarios(ratios, out.requests, app)
+            # The same kinds again, one request at a time in this process: what each costs with nothing around it.
+            for name in profile.to_profile(ratios):
+                out.cprofiles.append(await inprocess.cprofile(out.database, name, out.requests[name]))
     finally:
         await api.close()
         app.stop()
