@@ -7,8 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from app.auth.models import User
-from app.auth.principal import Principal, load_principal
+from app.auth.principal import Principal, load_principal_by_id
 from app.auth.tokens import user_id_from_token
 from app.config import Settings
 from app.db import SessionDep
@@ -17,7 +16,8 @@ from app.errors import Unauthorized
 _bearer = HTTPBearer(auto_error=False, description="The access_token from POST /api/v1/auth/login")
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
+    # async on purpose: FastAPI runs a plain `def` dependency in a worker thread, a hop on every request.
     settings: Settings = request.app.state.settings
     return settings
 
@@ -33,10 +33,10 @@ async def current_principal(
     if creds is None or creds.scheme.lower() != "bearer":
         raise Unauthorized("missing bearer token")
     user_id = user_id_from_token(creds.credentials, settings.secret_key)
-    user = await session.get(User, user_id)
-    if user is None or user.deleted_at is not None:
+    principal = await load_principal_by_id(session, user_id)
+    if principal is None or principal.user.deleted_at is not None:
         raise Unauthorized("the token's user no longer exists")
-    return await load_principal(session, user)
+    return principal
 
 
 CurrentUser = Annotated[Principal, Depends(current_principal)]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Integer, Select, bindparam, literal_column, null, select, true, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
@@ -19,6 +20,7 @@ class StaffGrant:
     org_id: int
     org_name: str
     org_path: str
+    org_level: str
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,9 @@ class Principal:
     def grant_paths(self, permission: Permission) -> list[str]:
         return [g.org_path for g in self.grants if permission in ROLE_PERMISSIONS[g.role]]
 
+    def grants_with(self, permission: Permission) -> list[StaffGrant]:
+        return [g for g in self.grants if permission in ROLE_PERMISSIONS[g.role]]
+
     def membership(self, community_id: int) -> Membership | None:
         return next((m for m in self.memberships if m.community_id == community_id), None)
 
@@ -59,20 +64,67 @@ class Principal:
 
 
 async def load_principal(session: AsyncSession, user: User) -> Principal:
-    grants = await session.execute(
-        select(RoleAssignment.role, Org.id, Org.name, Org.path)
+    principal = await load_principal_by_id(session, user.id)
+    assert principal is not None and principal.user is user  # the session's identity map hands back the same row
+    return principal
+
+
+def _standing_query() -> Select[Any]:
+    """The user, joined to one row per staff grant (kind 0) and per active membership (kind 1)."""
+    user_id = bindparam("user_id", type_=Integer)
+    grants = (
+        select(
+            literal_column("0", Integer).label("kind"),
+            RoleAssignment.role.label("role"),
+            Org.id.label("org_id"),
+            Org.name.label("org_name"),
+            Org.path.label("org_path"),
+            Org.level.label("org_level"),
+            null().label("grid_id"),
+            null().label("real_name"),
+            RoleAssignment.id.label("ord"),
+        )
         .join(Org, Org.id == RoleAssignment.org_id)
-        .where(RoleAssignment.user_id == user.id)
-        .order_by(RoleAssignment.id)
+        .where(RoleAssignment.user_id == user_id)
     )
-    members = await session.execute(
-        select(Member.community_id, Org.name, Member.grid_id, Member.real_name)
+    memberships = (
+        select(
+            literal_column("1", Integer),
+            null(),
+            Member.community_id,
+            Org.name,
+            null(),
+            null(),
+            Member.grid_id,
+            Member.real_name,
+            Member.id,
+        )
         .join(Org, Org.id == Member.community_id)
-        .where(Member.user_id == user.id, Member.active.is_(True))
-        .order_by(Member.id)
+        .where(Member.user_id == user_id, Member.active.is_(True))
     )
-    return Principal(
-        user=user,
-        grants=[StaffGrant(StaffRole(r), i, n, p) for r, i, n, p in grants],
-        memberships=[Membership(c, n, g, rn) for c, n, g, rn in members],
+    standing = union_all(grants, memberships).subquery()
+    return (
+        select(User, standing)
+        .outerjoin(standing, true())
+        .where(User.id == user_id)
+        .order_by(standing.c.kind, standing.c.ord)
     )
+
+
+# Built once, run with the user's id: every request loads its caller, and building (and keying for the compiled
+# cache) a union per request cost more than running it.
+_STANDING = _standing_query()
+
+
+async def load_principal_by_id(session: AsyncSession, user_id: int) -> Principal | None:
+    """The user with their staff grants and active memberships, in one round trip (every request does this)."""
+    rows = (await session.execute(_STANDING, {"user_id": user_id})).all()
+    if not rows:
+        return None
+    principal = Principal(user=rows[0][0])
+    for _, kind, role, org_id, org_name, org_path, org_level, grid_id, real_name, _ord in rows:
+        if kind == 0:
+            principal.grants.append(StaffGrant(StaffRole(role), org_id, org_name, org_path, org_level))
+        elif kind == 1:
+            principal.memberships.append(Membership(org_id, org_name, grid_id, real_name))
+    return principal

@@ -61,7 +61,7 @@ SinceQuery = Annotated[str | None, Query(max_length=40, description=f"start of t
 UntilQuery = Annotated[str | None, Query(max_length=40, description=f"end of the window: {BOUND_DOC}")]
 
 
-def window_dependency(settings: SettingsDep, since: SinceQuery = None, until: UntilQuery = None) -> Window:
+async def window_dependency(settings: SettingsDep, since: SinceQuery = None, until: UntilQuery = None) -> Window:
     return make_window(since, until, settings)
 
 

@@ -1,20 +1,46 @@
-"""How a caller stands to a wish: their parties (the machine's `who`), what they see, and what is masked."""
+"""How a caller stands to a wish: their parties (the machine's `who`), what they see, and what is masked.
+
+These read a `Standing`: the ORM `Wish` a transition changes and the `WishView` a read shows both are one.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from app.auth.permissions import Permission
 from app.auth.principal import Principal
 from app.wishes.machine import OPEN_STATUSES, Facts, Party, Status
-from app.wishes.models import Wish
 
 
-def parties_of(principal: Principal, wish: Wish) -> frozenset[Party]:
+class Standing(Protocol):
+    @property
+    def status(self) -> Status: ...
+    @property
+    def resident_id(self) -> int: ...
+    @property
+    def assignee_id(self) -> int | None: ...
+    @property
+    def community_id(self) -> int: ...
+    @property
+    def community_path(self) -> str: ...
+    @property
+    def pool(self) -> bool: ...
+    @property
+    def pool_grid_id(self) -> int | None: ...
+    @property
+    def rating_score(self) -> int | None: ...
+    @property
+    def done_at(self) -> datetime | None: ...
+    @property
+    def due_at(self) -> datetime: ...
+
+
+def parties_of(principal: Principal, wish: Standing) -> frozenset[Party]:
     parties: set[Party] = set()
     if wish.resident_id == principal.id:
         parties.add(Party.resident)
-    if principal.can(Permission.manage_wishes, wish.community.path):
+    if principal.can(Permission.manage_wishes, wish.community_path):
         parties.add(Party.manager)
     if wish.assignee_id == principal.id:
         parties.add(Party.assignee)
@@ -23,14 +49,14 @@ def parties_of(principal: Principal, wish: Wish) -> frozenset[Party]:
     return frozenset(parties)
 
 
-def _in_pool(principal: Principal, wish: Wish) -> bool:
+def _in_pool(principal: Principal, wish: Standing) -> bool:
     membership = principal.membership(wish.community_id)
     if membership is None:
         return False
     return wish.pool_grid_id is None or membership.grid_id == wish.pool_grid_id
 
 
-def facts_of(principal: Principal, wish: Wish, now: datetime, reopen_days: int) -> Facts:
+def facts_of(principal: Principal, wish: Standing, now: datetime, reopen_days: int) -> Facts:
     return Facts(
         rated=wish.rating_score is not None,
         done_at=wish.done_at,
@@ -40,12 +66,12 @@ def facts_of(principal: Principal, wish: Wish, now: datetime, reopen_days: int) 
     )
 
 
-def sees_contact(parties: frozenset[Party], wish: Wish) -> bool:
+def sees_contact(parties: frozenset[Party], wish: Standing) -> bool:
     """Whole phone and address: the resident, the community's staff, and the assignee once accepted."""
     if parties & {Party.resident, Party.manager}:
         return True
     return Party.assignee in parties and wish.status in (Status.accepted, Status.done)
 
 
-def is_overdue(wish: Wish, now: datetime) -> bool:
+def is_overdue(wish: Standing, now: datetime) -> bool:
     return wish.status in OPEN_STATUSES and wish.due_at < now

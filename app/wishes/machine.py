@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import cache
 
 
 class Status(StrEnum):
@@ -139,8 +140,20 @@ def decide(status: Status, action: Action, parties: Iterable[Party], facts: Fact
 
 
 def allowed_actions(status: Status, parties: Iterable[Party], facts: Facts) -> list[Action]:
-    mine = frozenset(parties)
-    return [a for a in Action if decide(status, a, mine, facts).allowed]
+    # The answer depends on the facts only through what the guards and the already-taken rule read, so it is
+    # worked out once per combination (a page of 20 wishes would otherwise ask `decide` 180 times).
+    reopenable = guard_holds(Guard.within_reopen_window, facts)
+    return list(_allowed(Status(status), frozenset(parties), facts.rated, reopenable, facts.taken_by_other))
+
+
+@cache
+def _allowed(
+    status: Status, parties: frozenset[Party], rated: bool, reopenable: bool, taken_by_other: bool
+) -> tuple[Action, ...]:
+    # Facts that make `guard_holds` answer `reopenable` for the reopen window, and carry the rest as they are.
+    at = datetime(2000, 1, 1)
+    facts = Facts(rated=rated, done_at=at if reopenable else None, now=at, taken_by_other=taken_by_other)
+    return tuple(a for a in Action if decide(status, a, parties, facts).allowed)
 
 
 def mermaid() -> str:

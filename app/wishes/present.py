@@ -1,4 +1,4 @@
-"""Wish → its API view for one caller: `allowed_actions`, masking and `overdue` depend on who asks and when."""
+"""A wish's view for one caller: `allowed_actions`, masking and `overdue` depend on who asks and when."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from app.auth.principal import Principal
 from app.privacy import mask_phone
 from app.wishes.access import facts_of, is_overdue, parties_of, sees_contact
 from app.wishes.machine import Status, allowed_actions
-from app.wishes.models import Wish, WishEvent
+from app.wishes.models import WishEvent
+from app.wishes.queries import WishView
 from app.wishes.schemas import (
     ActorOut,
     AssigneeRef,
@@ -21,10 +22,9 @@ from app.wishes.schemas import (
 )
 
 
-def wish_out(wish: Wish, principal: Principal, now: datetime, reopen_days: int) -> WishOut:
+def wish_out(wish: WishView, principal: Principal, now: datetime, reopen_days: int) -> WishOut:
     parties = parties_of(principal, wish)
     whole = sees_contact(parties, wish)
-    member = wish.assignee_member
     rating = None
     if wish.rating_score is not None:
         rating = RatingOut(score=wish.rating_score, comment=wish.rating_comment)
@@ -32,15 +32,15 @@ def wish_out(wish: Wish, principal: Principal, now: datetime, reopen_days: int) 
         id=wish.id,
         number=wish.number,
         status=wish.status,
-        category=Ref(id=wish.category.id, name=wish.category.name),
+        category=Ref(id=wish.category_id, name=wish.category_name),
         title=wish.title,
         content=wish.content,
         address=wish.address if whole else None,
         contact_phone=wish.contact_phone if whole else mask_phone(wish.contact_phone),
         community_id=wish.community_id,
         grid_id=wish.grid_id,
-        resident=ResidentRef(id=wish.resident.id, nickname=wish.resident.nickname),
-        assignee=AssigneeRef(id=member.user_id, real_name=member.real_name) if member else None,
+        resident=ResidentRef(id=wish.resident_id, nickname=wish.resident_nickname),
+        assignee=_assignee(wish),
         pool=wish.pool,
         pool_grid_id=wish.pool_grid_id,
         target_member_id=wish.target_member_id,
@@ -58,8 +58,15 @@ def wish_out(wish: Wish, principal: Principal, now: datetime, reopen_days: int) 
     )
 
 
+def _assignee(wish: WishView) -> AssigneeRef | None:
+    # A member who has since left the community keeps the wish but has no name there: shown as no assignee.
+    if wish.assignee_id is None or wish.assignee_real_name is None:
+        return None
+    return AssigneeRef(id=wish.assignee_id, real_name=wish.assignee_real_name)
+
+
 def wish_detail(
-    wish: Wish, events: list[WishEvent], principal: Principal, now: datetime, reopen_days: int
+    wish: WishView, events: list[WishEvent], principal: Principal, now: datetime, reopen_days: int
 ) -> WishDetail:
     out = wish_out(wish, principal, now, reopen_days)
     timeline = [

@@ -15,7 +15,7 @@ from app.privacy.access_log import log_contact_views
 from app.wishes import service
 from app.wishes.machine import Action, Status
 from app.wishes.present import wish_detail, wish_out
-from app.wishes.queries import Scope, events_of, list_wishes, visible_wish
+from app.wishes.queries import Scope, events_of, list_wishes, visible_view
 from app.wishes.schemas import ACTION_BODIES, WishDetail, WishIn, WishOut
 
 router = APIRouter(prefix="/api/v1/wishes", tags=["wishes"], responses=PROBLEM_RESPONSES)
@@ -75,14 +75,14 @@ async def list_(
         after=decode_cursor(cursor),
     )
     items = [wish_out(w, principal, now, settings.reopen_days) for w in rows[:limit]]
-    log_contact_views(session, principal, rows[:limit], via="list")
+    await log_contact_views(session, principal, rows[:limit], via="list")
     return Page(items=items, next_cursor=next_cursor([w.id for w in rows], limit))
 
 
 @router.get("/{wish_id}", response_model=WishDetail)
 async def get_wish(wish_id: IdPath, session: SessionDep, principal: CurrentUser, settings: SettingsDep) -> WishDetail:
-    wish = await visible_wish(session, principal, wish_id)
-    log_contact_views(session, principal, [wish], via="detail")
+    wish = await visible_view(session, principal, wish_id)
+    await log_contact_views(session, principal, [wish], via="detail")
     return wish_detail(wish, await events_of(session, wish_id), principal, utcnow(), settings.reopen_days)
 
 
@@ -104,7 +104,7 @@ def _action_route(action: Action) -> None:
     ) -> WishOut:
         payload = body if body is not None else model()
         wish = await service.transition(session, principal, wish_id, action, payload, settings)
-        log_contact_views(session, principal, [wish], via=action)
+        await log_contact_views(session, principal, [wish], via=action)
         return wish_out(wish, principal, utcnow(), settings.reopen_days)
 
     signature = inspect.signature(act)

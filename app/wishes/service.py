@@ -23,7 +23,7 @@ from app.wechat import content
 from app.wishes.access import facts_of, parties_of
 from app.wishes.machine import TRANSITIONS, WHO_MAY, Action, Decision, Party, Refusal, Status, decide
 from app.wishes.models import IdempotencyKey, Wish, WishEvent
-from app.wishes.queries import load_wish, visible_wish
+from app.wishes.queries import WishView, load_view, load_wish, visible_wish
 from app.wishes.schemas import WishIn
 from app.wishes.transitions import HANDLERS, Ctx
 
@@ -55,7 +55,7 @@ async def transition(
     action: Action,
     body: BaseModel,
     settings: Settings,
-) -> Wish:
+) -> WishView:
     wish = await visible_wish(session, principal, wish_id)
     now = utcnow()
     parties = parties_of(principal, wish)
@@ -99,9 +99,13 @@ async def transition(
             reason=effect.note or "",
         )
     await session.flush()
-    fresh = await load_wish(session, wish.id, refresh=True)
-    assert fresh is not None
-    return fresh
+    return await _view_after_write(session, wish.id)
+
+
+async def _view_after_write(session: AsyncSession, wish_id: int) -> WishView:
+    view = await load_view(session, wish_id)
+    assert view is not None  # written by this transaction
+    return view
 
 
 def _name(principal: Principal, wish: Wish) -> str:
@@ -128,7 +132,7 @@ async def create_wish(
     body: WishIn,
     idempotency_key: str | None,
     daily_limit: int | None = None,
-) -> tuple[Wish, bool]:
+) -> tuple[WishView, bool]:
     """Returns the wish and whether it is new (False: the same Idempotency-Key was used before).
 
     `daily_limit`: wishes this resident may order in 24 hours; checked after the key, so a replay never counts.
@@ -136,8 +140,8 @@ async def create_wish(
     key_row = None
     if idempotency_key is not None:
         existing = await _claim_key(session, principal.id, idempotency_key)
-        if isinstance(existing, Wish):
-            return existing, False
+        if isinstance(existing, int):
+            return await _view_after_write(session, existing), False
         key_row = existing
     if daily_limit is not None:
         await check_daily_wishes(session, principal.id, daily_limit, utcnow())
@@ -148,13 +152,11 @@ async def create_wish(
     if key_row is not None:
         key_row.wish_id = wish.id
     await session.flush()
-    fresh = await load_wish(session, wish.id, refresh=True)
-    assert fresh is not None
-    return fresh, True
+    return await _view_after_write(session, wish.id), True
 
 
-async def _claim_key(session: AsyncSession, user_id: int, key: str) -> IdempotencyKey | Wish:
-    """Insert the key row first: a concurrent request with the same key waits on it, then finds our wish."""
+async def _claim_key(session: AsyncSession, user_id: int, key: str) -> IdempotencyKey | int:
+    """Insert the key row first: a concurrent request with the same key waits on it, then finds our wish (its id)."""
     found = await session.scalar(
         select(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
     )
@@ -170,9 +172,7 @@ async def _claim_key(session: AsyncSession, user_id: int, key: str) -> Idempoten
             )
     if found is None or found.wish_id is None:
         raise Conflict("a request with this Idempotency-Key is still in progress")
-    wish = await load_wish(session, found.wish_id)
-    assert wish is not None
-    return wish
+    return found.wish_id
 
 
 async def _insert_wish(session: AsyncSession, principal: Principal, body: WishIn) -> Wish:
