@@ -12,7 +12,8 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, MetaData, TypeDecorator, event
-from sqlalchemy.engine import Dialect
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -23,6 +24,16 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+# PostgreSQL: how long a lost or silent database may hold a request before it is answered 503 (app/errors.py).
+# A connect (asyncpg `timeout`), a statement (asyncpg `command_timeout`, the pool's pre-ping included), a free
+# connection of the pool. DATABASE_URL may say otherwise: `...?timeout=10&command_timeout=120`.
+CONNECT_TIMEOUT_SECONDS = 5.0
+COMMAND_TIMEOUT_SECONDS = 30.0
+POOL_TIMEOUT_SECONDS = 10.0
+URL_TIMEOUTS = ("timeout", "command_timeout")
+# How the app's connections are named in pg_stat_activity.
+APPLICATION_NAME = "xinyuan"
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -52,8 +63,18 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def create_engine(url: str, *, sqlite_immediate: bool = True, **kwargs: Any) -> AsyncEngine:
-    """`sqlite_immediate=False`: every statement commits on its own (test inspection; never holds the lock)."""
+def create_engine(
+    url: str,
+    *,
+    sqlite_immediate: bool = True,
+    command_timeout: float | None = COMMAND_TIMEOUT_SECONDS,
+    **kwargs: Any,
+) -> AsyncEngine:
+    """`sqlite_immediate=False`: every statement commits on its own (test inspection; never holds the lock).
+
+    `command_timeout`: PostgreSQL statements longer than this fail (503); None for jobs whose statements may
+    rightly run long at district scale (migrations building indexes, the retention job).
+    """
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
@@ -62,8 +83,34 @@ def create_engine(url: str, *, sqlite_immediate: bool = True, **kwargs: Any) -> 
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
+    kwargs.setdefault("pool_timeout", POOL_TIMEOUT_SECONDS)
+    # A pooled connection is tested before use: after an outage the stale ones are replaced, not handed out.
     kwargs.setdefault("pool_pre_ping", True)
-    return create_async_engine(url, **kwargs)
+    kwargs["connect_args"] = {**_postgres_connect_args(url, command_timeout), **kwargs.get("connect_args", {})}
+    engine = create_async_engine(url, **kwargs)
+    event.listen(engine.sync_engine, "do_connect", _connect_or_unavailable)
+    return engine
+
+
+def _postgres_connect_args(url: str, command_timeout: float | None) -> dict[str, Any]:
+    query = make_url(url).query
+    args: dict[str, Any] = {
+        "timeout": CONNECT_TIMEOUT_SECONDS,
+        "command_timeout": command_timeout,
+        "server_settings": {"application_name": APPLICATION_NAME},
+    }
+    # Given in the URL, they reach asyncpg as text: as numbers here, they win over the defaults above.
+    args.update({key: float(str(query[key])) for key in URL_TIMEOUTS if key in query})
+    return args
+
+
+def _connect_or_unavailable(dialect: Dialect, _record: Any, cargs: Any, cparams: dict[str, Any]) -> Any:
+    # A refused, unreachable or silent server surfaces from asyncpg as a bare OSError / TimeoutError; as the
+    # driver's OperationalError it reaches the app as SQLAlchemy's, like every other database failure.
+    try:
+        return dialect.connect(*cargs, **cparams)
+    except OSError as exc:  # TimeoutError included
+        raise dialect.loaded_dbapi.OperationalError(f"cannot connect to the database: {exc!r}", exc) from exc
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -98,3 +145,10 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 # scope="function": commit before the response is sent, so a failed commit is never reported as success.
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+def upsert_insert(session: AsyncSession, table: Any) -> postgresql.Insert | sqlite.Insert:
+    """INSERT with ON CONFLICT, which PostgreSQL and SQLite both have (SQLAlchemy spells it per dialect)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)

@@ -10,7 +10,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger(__name__)
@@ -172,9 +173,31 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     return problem(exc.status_code, code, str(exc.detail), dict(exc.headers or {}))
 
 
+# PostgreSQL's SQLSTATEs for a connection lost or refused: class 08 (connection exception), the server shutting
+# down or starting up (57P01-57P03), or full (53300 too_many_connections).
+_OUTAGE_SQLSTATES = frozenset({"57P01", "57P02", "57P03", "53300"})
+
+
+def is_database_outage(exc: BaseException) -> bool:
+    """The database is gone, refusing or silent (retry later), as opposed to a statement it rejected (a bug).
+
+    OperationalError: SQLite locked or unreachable, or a PostgreSQL connect that failed (app/db.py). A connection
+    that died under a statement is flagged `connection_invalidated`, whatever its class (asyncpg's InterfaceError
+    "connection is closed" among them; its other InterfaceErrors are misuse, so bugs).
+    """
+    if isinstance(exc, OperationalError | PoolTimeout | TimeoutError):
+        return True
+    if isinstance(exc, DBAPIError):
+        sqlstate = str(getattr(exc.orig, "sqlstate", None) or "")
+        return exc.connection_invalidated or sqlstate.startswith("08") or sqlstate in _OUTAGE_SQLSTATES
+    return False
+
+
 async def _database_down(_: Request, exc: Exception) -> JSONResponse:
-    # A lost or refused database connection is an outage, not a bug: say 503 so clients retry.
-    log.warning("database unavailable: %s", exc)
+    if not is_database_outage(exc):
+        raise exc  # a statement the database refused is a bug: the 500 path logs it with its traceback
+    # A lost, refused or silent database is an outage, not a bug: say 503 so clients retry.
+    log.warning("database unavailable: %s: %s", type(exc).__name__, exc)
     return problem(503, "service_unavailable", "the database is unavailable; try again shortly", {"Retry-After": "5"})
 
 
@@ -182,4 +205,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(OperationalError, _database_down)
+    # TimeoutError: a statement past its command timeout; PoolTimeout: no free connection in the pool in time.
+    for database_error in (DBAPIError, PoolTimeout, TimeoutError):
+        app.add_exception_handler(database_error, _database_down)

@@ -35,7 +35,7 @@ def _run(connection: Connection) -> None:
 
 
 async def run_migrations_online() -> None:
-    engine = create_engine(_url())
+    engine = create_engine(_url(), command_timeout=None)  # building an index on 1,000,000 rows takes a while
     async with engine.connect() as connection:
         await connection.run_sync(_run)
     await engine.dispose()

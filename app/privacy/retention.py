@@ -37,7 +37,7 @@ async def anonymise_closed(session: AsyncSession, now: datetime, days: int) -> i
 
 async def run_retention(database_url: str, now: datetime, days: int) -> str:
     """The daily job (`xinyuan retention`): erase old contact, drop expired rate-limit windows; one transaction."""
-    engine = create_engine(database_url)
+    engine = create_engine(database_url, command_timeout=None)  # one long UPDATE at district scale is fine
     try:
         async with create_sessionmaker(engine)() as session, session.begin():
             wishes = await anonymise_closed(session, now, days)
