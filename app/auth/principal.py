@@ -36,6 +36,7 @@ class Principal:
     user: User
     grants: list[StaffGrant] = field(default_factory=list)
     memberships: list[Membership] = field(default_factory=list)
+    _can: dict[tuple[Permission, str], bool] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def id(self) -> int:
@@ -43,7 +44,14 @@ class Principal:
 
     def can(self, permission: Permission, org_path: str) -> bool:
         """True when some staff grant over an ancestor-or-self of the org carries the permission."""
-        return any(org_path.startswith(g.org_path) and permission in ROLE_PERMISSIONS[g.role] for g in self.grants)
+        key = (permission, org_path)
+        answer = self._can.get(key)
+        if answer is None:  # a page of wishes asks this for the same few communities again and again
+            answer = any(
+                org_path.startswith(g.org_path) and permission in ROLE_PERMISSIONS[g.role] for g in self.grants
+            )
+            self._can[key] = answer
+        return answer
 
     def can_anywhere(self, permission: Permission) -> bool:
         return any(permission in ROLE_PERMISSIONS[g.role] for g in self.grants)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import lru_cache
 
 import jwt
 
@@ -19,13 +20,23 @@ def issue_token(user_id: int, secret: str, minutes: int) -> str:
 
 
 def user_id_from_token(token: str, secret: str) -> int:
+    user_id, expires = _verified(token, secret)
+    if expires <= utcnow().timestamp():
+        raise Unauthorized("access token expired; sign in again")
+    return user_id
+
+
+# Every request of a signed-in client carries the same token until it expires: its signature is checked once,
+# and the expiry on every use. Only good tokens are kept (a refusal raises, and raising caches nothing).
+@lru_cache(maxsize=4096)
+def _verified(token: str, secret: str) -> tuple[int, float]:
     try:
         claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub"]})
     except jwt.ExpiredSignatureError as exc:
         raise Unauthorized("access token expired; sign in again") from exc
     except jwt.PyJWTError as exc:
         raise Unauthorized("invalid access token") from exc
-    sub = claims.get("sub")
-    if claims.get("typ") != "access" or not isinstance(sub, str) or not sub.isdigit():
+    sub, exp = claims.get("sub"), claims.get("exp")
+    if claims.get("typ") != "access" or not isinstance(sub, str) or not sub.isdigit() or not isinstance(exp, int):
         raise Unauthorized("invalid access token")
-    return int(sub)
+    return int(sub), float(exp)

@@ -82,12 +82,14 @@ async def revoke_role(session: AsyncSession, principal: Principal, org_id: int, 
 async def check_community_grid(
     session: AsyncSession, community_id: int, grid_id: int | None, loc: tuple[str, ...] = ("body",)
 ) -> Org:
-    """The community exists and is one; the grid, if given, is one of its grids."""
-    community = await session.get(Org, community_id)
+    """The community exists and is one; the grid, if given, is one of its grids. Both read in one query."""
+    wanted = [community_id] if grid_id is None else [community_id, grid_id]
+    found = {org.id: org for org in await session.scalars(select(Org).where(Org.id.in_(wanted)))}
+    community = found.get(community_id)
     if community is None or community.level != Level.community:
         raise ValidationFailed([*loc, "community_id"], f"{community_id} is not a community")
     if grid_id is not None:
-        grid = await session.get(Org, grid_id)
+        grid = found.get(grid_id)
         if grid is None or grid.level != Level.grid or grid.parent_id != community_id:
             raise ValidationFailed([*loc, "grid_id"], f"{grid_id} is not a grid of community {community_id}")
     return community

@@ -7,13 +7,12 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal
 from app.catalog.models import Category
 from app.config import Settings
-from app.db import utcnow
+from app.db import upsert_insert, utcnow
 from app.errors import AlreadyTaken, Conflict, Forbidden, InvalidTransition, ValidationFailed
 from app.limits.throttle import check_daily_wishes
 from app.members.models import Member
@@ -137,42 +136,46 @@ async def create_wish(
 
     `daily_limit`: wishes this resident may order in 24 hours; checked after the key, so a replay never counts.
     """
-    key_row = None
     if idempotency_key is not None:
-        existing = await _claim_key(session, principal.id, idempotency_key)
-        if isinstance(existing, int):
-            return await _view_after_write(session, existing), False
-        key_row = existing
+        replay = await _claim_key(session, principal.id, idempotency_key)
+        if replay is not None:
+            return await _view_after_write(session, replay), False
     if daily_limit is not None:
         await check_daily_wishes(session, principal.id, daily_limit, utcnow())
     # After the replay and limit checks: neither a retry nor a refused order costs a WeChat call.
     verdict = await content.screen(principal.user.openid, content.Scene.forum, body.content, body.title)
     wish = await _insert_wish(session, principal, body)
     await content.flag_for_review(session, wish, verdict)
-    if key_row is not None:
-        key_row.wish_id = wish.id
+    if idempotency_key is not None:
+        await session.execute(
+            update(IdempotencyKey)
+            .where(IdempotencyKey.user_id == principal.id, IdempotencyKey.key == idempotency_key)
+            .values(wish_id=wish.id)
+        )
     await session.flush()
     return await _view_after_write(session, wish.id), True
 
 
-async def _claim_key(session: AsyncSession, user_id: int, key: str) -> IdempotencyKey | int:
-    """Insert the key row first: a concurrent request with the same key waits on it, then finds our wish (its id)."""
-    found = await session.scalar(
-        select(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
+async def _claim_key(session: AsyncSession, user_id: int, key: str) -> int | None:
+    """Insert the key row first: a concurrent request with the same key waits on it, then finds our wish.
+
+    None: the key is ours (new). Otherwise the id of the wish it made. One statement when the key is new:
+    ON CONFLICT DO NOTHING rather than a savepoint around an INSERT that may fail.
+    """
+    claimed = await session.scalar(
+        upsert_insert(session, IdempotencyKey)
+        .values(user_id=user_id, key=key, created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["user_id", "key"])
+        .returning(IdempotencyKey.id)
     )
-    if found is None:
-        row = IdempotencyKey(user_id=user_id, key=key)
-        try:
-            async with session.begin_nested():
-                session.add(row)
-            return row
-        except IntegrityError:
-            found = await session.scalar(
-                select(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
-            )
-    if found is None or found.wish_id is None:
+    if claimed is not None:
+        return None
+    wish_id = await session.scalar(
+        select(IdempotencyKey.wish_id).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
+    )
+    if wish_id is None:
         raise Conflict("a request with this Idempotency-Key is still in progress")
-    return found.wish_id
+    return wish_id
 
 
 async def _insert_wish(session: AsyncSession, principal: Principal, body: WishIn) -> Wish:
