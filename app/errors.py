@@ -126,6 +126,7 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     409: _problem_doc("conflict: invalid_transition, already_taken, conflict"),
     422: _problem_doc("invalid input (code validation_error, with errors[])"),
     413: _problem_doc("request body larger than MAX_BODY_BYTES (code too_large)"),
+    503: _problem_doc("the database is unavailable (code service_unavailable); Retry-After says when to retry"),
 }
 # Where a rate limit applies (sign-in, ordering a wish): app/limits/throttle.py.
 RATE_LIMITED_RESPONSES: dict[int | str, dict[str, Any]] = {

@@ -15,9 +15,10 @@ from prometheus_client import CollectorRegistry, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.metrics_core import Metric
 from sqlalchemy import func, select
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import InterfaceError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.errors import is_database_outage
 from app.notifications.models import Notification, WeChatStatus
 from app.observability.metrics import REGISTRY
 from app.wishes.machine import OPEN_STATUSES
@@ -65,7 +66,9 @@ async def _database_gauges(sessionmaker: async_sessionmaker[AsyncSession], now: 
             overdue = await session.scalar(
                 select(func.count()).where(Wish.status.in_(OPEN_STATUSES), Wish.due_at < now)
             )
-    except (OperationalError, InterfaceError, OSError):  # unreachable: the scrape still answers, saying so
+    except Exception as exc:  # unreachable: the scrape still answers, saying so
+        if not (is_database_outage(exc) or isinstance(exc, InterfaceError | OSError)):
+            raise
         return [_gauge("xinyuan_database_up", "1 when the database answered this scrape.", 0)]
     age = (now - oldest).total_seconds() if oldest is not None else 0.0
     return [
