@@ -105,6 +105,9 @@ class Settings(BaseSettings):
     relay_in_process: bool | None = None
     relay_poll_seconds: float = Field(default=1.0, gt=0)
     relay_batch_size: int = Field(default=10, ge=1, le=500)
+    # Messages one relay holds between claim and record, so at most this many sends in flight. WeChat documents a
+    # daily quota for subscribeMessage.send, not a concurrency limit (too fast: 45009, retried with backoff).
+    relay_concurrency: int = Field(default=100, ge=1, le=1000)
     # A claimed message not recorded within this time was interrupted (crash): it is failed, never resent.
     relay_lease_seconds: float = Field(default=60, gt=0)
     relay_max_attempts: int = Field(default=5, ge=1)

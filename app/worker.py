@@ -3,8 +3,9 @@
 database), or as tasks inside `xinyuan serve` (RELAY_IN_PROCESS, on by default in dev so `make run` delivers and
 supervises on its own).
 
-Stopping is graceful: SIGTERM / SIGINT let the current batch finish recording. A process killed harder leaves
-its in-flight messages claimed; the next relay marks them failed, never sends them twice (app/notifications/relay.py).
+Stopping is graceful: SIGTERM / SIGINT stop the claims and let the messages in flight be sent and recorded. A
+process killed harder leaves its in-flight messages claimed; the next relay marks them failed, never sends them
+twice (app/notifications/relay.py).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from app.supervision.sweeper import run_sweeper
 from app.wechat.client import WeChatClient, open_wechat
 
 log = logging.getLogger(__name__)
-# How long a stopping process waits for the batch in flight before it gives up on it.
+# How long a stopping process waits for the messages in flight before it gives up on them.
 STOP_GRACE_SECONDS = 30
 
 

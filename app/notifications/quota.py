@@ -1,13 +1,14 @@
 """Subscribe-message quota: how many messages of each template a user allowed and we have not used.
 
 WeChat grants one send per consent (a tap on "allow" in wx.requestSubscribeMessage); consents add up, and no API
-tells the count, so we keep it. Every change is one conditional statement, so concurrent relays and requests
-never take the same consent twice or lose one.
+tells the count, so we keep it. Concurrent relays and requests never take the same consent twice or lose one:
+each change is one conditional statement, or (`take_many`) a read of rows locked until the transaction ends.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -38,15 +39,35 @@ async def add_consents(session: AsyncSession, user_id: int, template_ids: Iterab
         await session.execute(stmt)
 
 
-async def take(session: AsyncSession, user_id: int, template_id: str) -> bool:
-    """Use one consent; False when none is left."""
-    result = await session.execute(
-        update(Q)
-        .where(Q.user_id == user_id, Q.template_id == template_id, Q.remaining > 0)
-        .values(remaining=Q.remaining - 1, updated_at=utcnow())
-        .returning(Q.id)
+async def take_many(session: AsyncSession, wanted: Sequence[tuple[int, str]]) -> list[bool]:
+    """Use one consent for each (user id, template id) wanted, in order: True where one was left and is now used.
+
+    Two statements for any number of messages. The rows read stay locked until the transaction ends (FOR UPDATE on
+    PostgreSQL, taken in id order so two relays never deadlock; on SQLite the write lock is held from BEGIN
+    IMMEDIATE, app/db.py), so what is written back is what was there less what was taken.
+    """
+    if not wanted:
+        return []
+    rows = await session.execute(
+        select(Q.id, Q.user_id, Q.template_id, Q.remaining)
+        .where(Q.user_id.in_({user_id for user_id, _ in wanted}), Q.remaining > 0)
+        .order_by(Q.id)
+        .with_for_update()
     )
-    return result.first() is not None
+    left = {(r.user_id, r.template_id): (r.id, r.remaining) for r in rows}
+    taken: Counter[tuple[int, str]] = Counter()
+    granted = []
+    for key in wanted:
+        ok = key in left and taken[key] < left[key][1]
+        if ok:
+            taken[key] += 1
+        granted.append(ok)
+    if taken:
+        now = utcnow()
+        # ORM bulk UPDATE by primary key: one executemany.
+        changes = [{"id": left[k][0], "remaining": left[k][1] - n, "updated_at": now} for k, n in taken.items()]
+        await session.execute(update(Q), changes)
+    return granted
 
 
 async def zero(session: AsyncSession, user_id: int, template_id: str) -> None:

@@ -3,15 +3,21 @@
 Our own client rather than wechatpy's: wechatpy 1.8 is synchronous (requests) and lacks stable_token, content
 check v2, `miniprogram_state` and the phone-number API. Each call maps WeChat's `errcode` to a typed error
 (app/wechat/errors.py); network failures, timeouts and 5xx become `WeChatUnreachable`.
+
+The connections are spread over several small httpx pools ("lanes"), each call on the least busy one: httpcore's
+pool does work in proportion to the square of its connections on every request (encode/httpcore#1035), so the
+relay's hundred sends in flight would cost milliseconds of CPU each from one pool of a hundred connections.
 """
 
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import logging
+import sys
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from typing import Any
@@ -22,6 +28,17 @@ from app.config import Settings
 from app.wechat.errors import TokenRejected, WeChatError, WeChatUnreachable
 
 __all__ = ["Scene", "Suggest", "WeChatClient", "WeChatError", "WeChatUnreachable", "WxSession", "open_wechat"]
+
+# Connections per lane (see the module's doc), and the connections beyond the relay's sends: the API's own calls
+# (sign-in, content checks, codes) when the relay runs in the serving process.
+LANE_CONNECTIONS = 4
+SPARE_CONNECTIONS = 10
+
+if importlib.util.find_spec("sniffio") is None:
+    # httpcore runs `import sniffio` several times per request, and a failed import is not remembered: without the
+    # package (anyio 4 no longer brings it) each one searches sys.path, a fifth of the relay's CPU. None here makes
+    # the import fail at once, and httpcore then assumes asyncio, which is what runs.
+    sys.modules["sniffio"] = None  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -91,19 +108,31 @@ class AccessTokens:
 
 
 class WeChatClient:
-    def __init__(self, http: httpx.AsyncClient, appid: str, secret: str, token_margin: float = 300) -> None:
-        self.http = http
+    def __init__(
+        self,
+        http: httpx.AsyncClient | Sequence[httpx.AsyncClient],
+        appid: str,
+        secret: str,
+        token_margin: float = 300,
+    ) -> None:
+        self.lanes = [http] if isinstance(http, httpx.AsyncClient) else list(http)
+        self._busy = [0] * len(self.lanes)
         self.appid = appid
         self.secret = secret
         self.tokens = AccessTokens(self._fetch_token, token_margin)
+        self._urls: dict[tuple[str, str], httpx.URL] = {}
 
     # -- transport -------------------------------------------------------------------------------------------
 
-    async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    async def _request(self, method: str, path: str, url: httpx.URL | None = None, **kwargs: Any) -> httpx.Response:
+        lane = min(range(len(self.lanes)), key=self._busy.__getitem__)
+        self._busy[lane] += 1
         try:
-            resp = await self.http.request(method, path, **kwargs)
+            resp = await self.lanes[lane].request(method, path if url is None else url, **kwargs)
         except httpx.HTTPError as exc:
             raise WeChatUnreachable(f"{path}: {exc!r}") from exc
+        finally:
+            self._busy[lane] -= 1
         if resp.status_code >= 500:
             raise WeChatUnreachable(f"{path}: HTTP {resp.status_code}")
         return resp
@@ -128,11 +157,23 @@ class WeChatClient:
     async def _with_token(self, path: str, body: dict[str, Any]) -> httpx.Response:
         """POST with the access token; when WeChat rejects the token (40001/42001), fetch one and try once more."""
         token = await self.tokens.get()
-        resp = await self._request("POST", path, params={"access_token": token}, json=body)
+        resp = await self._request("POST", path, self._url(path, token), json=body)
         if _errcode(resp) in TokenRejected.codes:
             self.tokens.reject(token)
-            resp = await self._request("POST", path, params={"access_token": await self.tokens.get()}, json=body)
+            token = await self.tokens.get()
+            resp = await self._request("POST", path, self._url(path, token), json=body)
         return resp
+
+    def _url(self, path: str, token: str) -> httpx.URL:
+        """The URL of `path` with the token, built once per token: httpx merging a query parameter into the base
+        URL on every call costs a sixth of a subscribe send's CPU."""
+        url = self._urls.get((path, token))
+        if url is None:
+            self._urls = {k: v for k, v in self._urls.items() if k[1] == token}  # a new token: forget the old's
+            url = self._urls[(path, token)] = (
+                self.lanes[0].build_request("POST", path, params={"access_token": token}).url
+            )
+        return url
 
     async def _call(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         return self._json(path, await self._with_token(path, body))
@@ -193,11 +234,21 @@ def _errcode(resp: httpx.Response) -> int:
 
 @asynccontextmanager
 async def open_wechat(settings: Settings) -> AsyncIterator[WeChatClient]:
-    """The client with its own connection pool, for the app's lifespan or a worker process."""
+    """The client with its own connections (enough for the relay's sends and spare), for the app or a worker."""
     # WeChat takes the access token in the query string, and httpx logs every URL at INFO: keep tokens out of logs.
     logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger("httpx").level))
-    timeout = httpx.Timeout(settings.wechat_timeout_seconds)
-    async with httpx.AsyncClient(base_url=settings.resolved_wechat_api_base, timeout=timeout) as http:
+    lanes = -(-(settings.relay_concurrency + SPARE_CONNECTIONS) // LANE_CONNECTIONS)
+    # Every idle connection is kept: httpcore closes idle ones as soon as the pool holds more than the keep-alive
+    # limit, busy ones counted (the other half of httpcore#1035), which would mean a new connection per call.
+    limits = httpx.Limits(max_connections=LANE_CONNECTIONS, max_keepalive_connections=LANE_CONNECTIONS)
+    options: dict[str, Any] = {
+        "base_url": settings.resolved_wechat_api_base,
+        "timeout": httpx.Timeout(settings.wechat_timeout_seconds),
+        "limits": limits,
+        "verify": httpx.create_ssl_context(),  # one TLS context (CA bundle loaded once) for every lane
+    }
+    async with AsyncExitStack() as stack:
+        clients = [await stack.enter_async_context(httpx.AsyncClient(**options)) for _ in range(lanes)]
         yield WeChatClient(
-            http, settings.wechat_appid, settings.wechat_secret, settings.wechat_token_refresh_margin_seconds
+            clients, settings.wechat_appid, settings.wechat_secret, settings.wechat_token_refresh_margin_seconds
         )

@@ -69,6 +69,23 @@ async def test_a_consent_sends_one_message_once(
     assert len(fake.messages) == 1
 
 
+async def test_consents_go_to_the_oldest_notices_of_one_claim(
+    api: Api, fake: FakeWeChatState, relay: Relay, session: AsyncSession
+) -> None:
+    secretary = await api.uid(S)
+    await consent(api, fake, S, "task_status")
+    await consent(api, fake, S, "task_status")
+    for _ in range(3):  # three notices, claimed together, for two consents
+        await api.order(R)
+    await relay.drain()
+
+    notes = await notes_of(session, secretary)
+    states = [(n.wechat_status, n.wechat_attempts, n.wechat_errcode) for n in notes]
+    assert states == [("sent", 1, None), ("sent", 1, None), ("no_quota", 0, None)], "the third was never tried"
+    assert [sends_of(fake, n.id) for n in notes] == [1, 1, 0]
+    assert await _quota(session, secretary) == 0
+
+
 async def test_wechat_saying_no_consent_zeroes_our_quota(
     api: Api, fake: FakeWeChatState, relay: Relay, session: AsyncSession
 ) -> None:
@@ -155,7 +172,7 @@ async def test_a_claim_never_recorded_ends_failed_and_is_not_resent(
     secretary = await api.uid(S)
     await consent(api, fake, S, "task_status")
     await api.order(R)
-    [claim] = await relay._claim()  # a relay claims the row, then dies before it records anything
+    [claim] = (await relay._claim(10)).claims  # a relay claims the row, then dies before it records anything
     await relay.drain()
     assert fake.messages == [], "a claimed row is nobody else's while the lease lasts"
 

@@ -16,50 +16,26 @@ from typing import IO
 
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.auth.models import User
 from app.config import Settings
 from app.db import create_engine, create_sessionmaker
-from app.models import Notification
-from app.notifications import quota
 from app.notifications.relay import INTERRUPTED, Relay
-from app.notifications.service import notify
 from app.wechat.client import open_wechat
 from app.wechat.fake_state import FakeWeChatState
+from tests.notifications.outbox import queue_notices, rows
 from tests.wechat.fixtures import sends_of
 
 ROOT = Path(__file__).resolve().parents[2]
-TASK = "dev-tmpl-task-status"
-
-
-async def _outbox(app: FastAPI, fake: FakeWeChatState, count: int) -> list[int]:
-    """`count` pending notices to one user who allowed as many messages, on our side and on WeChat's."""
-    sessionmaker: async_sessionmaker[AsyncSession] = app.state.sessionmaker
-    async with sessionmaker() as session, session.begin():
-        user = User(openid="relay-load-user", nickname="")
-        session.add(user)
-        await session.flush()
-        await quota.add_consents(session, user.id, [TASK] * count)
-        for i in range(count):
-            await notify(session, [user.id], "wish_overdue", number=f"XY-20261124-{i:04d}", title=f"心愿{i}")
-    fake.grant("relay-load-user", [TASK] * count)
-    return await _rows(app, lambda n: n.id)
-
-
-async def _rows(app: FastAPI, pick: Callable[[Notification], object]) -> list[object]:
-    async with app.state.sessionmaker() as session:  # a short transaction: SQLite lets the worker write meanwhile
-        return [pick(n) for n in await session.scalars(select(Notification).order_by(Notification.id))]
 
 
 @pytest.mark.postgres_only
 async def test_two_relays_drain_one_outbox_and_send_each_message_once(
     app: FastAPI, fake: FakeWeChatState, settings: Settings
 ) -> None:
-    ids = await _outbox(app, fake, 40)
+    ids = await queue_notices(app, fake, 40)
     fake.faults.latency = 0.01
-    tuned = settings.model_copy(update={"relay_batch_size": 4})
+    # One batch in flight per relay: neither can take the whole outbox before the other's first claim.
+    tuned = settings.model_copy(update={"relay_batch_size": 4, "relay_concurrency": 4})
     engines = [create_engine(settings.database_url) for _ in range(2)]
     try:
         async with open_wechat(tuned) as one, open_wechat(tuned) as two:
@@ -70,8 +46,8 @@ async def test_two_relays_drain_one_outbox_and_send_each_message_once(
             await engine.dispose()
 
     assert sum(claimed) == 40 and min(claimed) > 0, f"both relays took a share: {claimed}"
-    assert await _rows(app, lambda n: n.wechat_status) == ["sent"] * 40
-    assert [sends_of(fake, i) for i in ids] == [1] * 40  # type: ignore[arg-type]
+    assert await rows(app, lambda n: n.wechat_status) == ["sent"] * 40
+    assert [sends_of(fake, i) for i in ids] == [1] * 40
 
 
 @pytest.fixture
@@ -83,6 +59,7 @@ def worker_env(settings: Settings, fake_wechat: tuple[str, FakeWeChatState]) -> 
         "WECHAT_MODE": "fake",
         "WECHAT_API_BASE": fake_wechat[0],
         "RELAY_BATCH_SIZE": "3",
+        "RELAY_CONCURRENCY": "3",  # three messages between claim and record at most: those a kill can interrupt
         "RELAY_POLL_SECONDS": "0.05",
         "RELAY_LEASE_SECONDS": "1",
     }
@@ -118,7 +95,7 @@ def worker_log(tmp_path: Path) -> Iterator[IO[bytes]]:
 async def test_a_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(
     app: FastAPI, fake: FakeWeChatState, worker_env: dict[str, str], worker_log: IO[bytes]
 ) -> None:
-    ids = await _outbox(app, fake, 12)
+    ids = await queue_notices(app, fake, 12)
     fake.faults.latency = 0.03
     first = Worker(worker_env, worker_log)
     try:
@@ -134,7 +111,7 @@ async def test_a_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(
     second = Worker(worker_env, worker_log)
 
     async def drained() -> bool:
-        return "pending" not in await _rows(app, lambda n: n.wechat_status)
+        return "pending" not in await rows(app, lambda n: n.wechat_status)
 
     try:
         await second.until(drained, "the outbox to drain")
@@ -142,11 +119,11 @@ async def test_a_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(
         second.proc.terminate()
         assert second.proc.wait(10) == 0, "SIGTERM stops the worker cleanly"
 
-    rows = await _rows(app, lambda n: (n.id, n.wechat_status, n.wechat_error))
-    sends = {i: sends_of(fake, i) for i in ids}  # type: ignore[arg-type]
+    settled = await rows(app, lambda n: (n.id, n.wechat_status, n.wechat_error))
+    sends = {i: sends_of(fake, i) for i in ids}
     assert max(sends.values()) == 1, f"nothing twice: {sends}"
-    interrupted = [i for i, status, error in rows if status == "failed" and error == INTERRUPTED]
-    assert 1 <= len(interrupted) <= 3, rows
-    assert all(sends[i] == 1 for i, status, _ in rows if status == "sent"), rows
-    assert {status for _, status, _ in rows} <= {"sent", "failed"}
-    assert len(rows) == 12, "every notice is still in the inbox"
+    interrupted = [i for i, status, error in settled if status == "failed" and error == INTERRUPTED]
+    assert 1 <= len(interrupted) <= 3, settled
+    assert all(sends[i] == 1 for i, status, _ in settled if status == "sent"), settled
+    assert {status for _, status, _ in settled} <= {"sent", "failed"}
+    assert len(settled) == 12, "every notice is still in the inbox"
