@@ -12,6 +12,8 @@ import csv
 import io
 import tempfile
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
@@ -30,9 +32,10 @@ from app.catalog.models import Category
 from app.members.models import Member
 from app.orgs.models import Org
 from app.privacy import mask_phone
-from app.stats.figures import wish_filters
+from app.stats.figures import custom_plans
 from app.stats.labels import EXPORT_FILE_STEM, EXPORT_HEADERS, EXPORT_SHEET, NO, STATUS_LABELS, YES
 from app.stats.schemas import ExportFormat
+from app.stats.scope import wish_filters
 from app.stats.window import Window
 from app.wishes.machine import OPEN_STATUSES, Status
 from app.wishes.models import Wish
@@ -56,6 +59,7 @@ AnySelect = Select[*tuple[Any, ...]]  # a SELECT of several columns
 
 
 async def count_rows(session: AsyncSession, org: Org, window: Window) -> int:
+    await custom_plans(session)
     return int(await session.scalar(select(func.count()).select_from(Wish).where(*wish_filters(org, window))) or 0)
 
 
@@ -105,14 +109,33 @@ def export_row(
     ]
 
 
-async def wish_rows(
-    sessionmaker: async_sessionmaker[AsyncSession], query: AnySelect, now: datetime, tz: ZoneInfo
-) -> AsyncIterator[list[Row]]:
-    """Batches of formatted rows, from a session of its own (the request's session is closed while we stream)."""
+@dataclass(frozen=True)
+class Source:
+    """An org's wishes created in a window, to be written as rows in the service's time zone."""
+
+    sessionmaker: async_sessionmaker[AsyncSession]
+    org: Org
+    window: Window
+    now: datetime
+    tz: ZoneInfo
+
+
+@asynccontextmanager
+async def _snapshot(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """A session of its own (the request's is closed while the body streams), and one snapshot for everything it
+    reads: REPEATABLE READ on PostgreSQL; a SQLite transaction is one snapshot already."""
     async with sessionmaker() as session:
-        result = await session.stream(query.execution_options(yield_per=BATCH_ROWS))
-        async for batch in result.partitions():
-            yield [export_row(*row, now=now, tz=tz) for row in batch]
+        if session.get_bind().dialect.name == "postgresql":
+            await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        await custom_plans(session)
+        yield session
+
+
+async def _batches(session: AsyncSession, source: Source) -> AsyncIterator[list[Row]]:
+    query = export_query(source.org, source.window).execution_options(yield_per=BATCH_ROWS)
+    result = await session.stream(query)
+    async for batch in result.partitions():
+        yield [export_row(*row, now=source.now, tz=source.tz) for row in batch]
 
 
 def _csv_cell(value: Any) -> Any:
@@ -125,10 +148,11 @@ def _csv_cell(value: Any) -> Any:
     return value
 
 
-async def csv_stream(batches: AsyncIterator[list[Row]]) -> AsyncIterator[bytes]:
+async def csv_stream(source: Source) -> AsyncIterator[bytes]:
     yield (UTF8_BOM + _csv_lines([EXPORT_HEADERS])).encode()
-    async for batch in batches:
-        yield _csv_lines([[_csv_cell(v) for v in row] for row in batch]).encode()
+    async with _snapshot(source.sessionmaker) as session:
+        async for batch in _batches(session, source):
+            yield _csv_lines([[_csv_cell(v) for v in row] for row in batch]).encode()
 
 
 def _csv_lines(rows: list[Row]) -> str:
@@ -150,14 +174,25 @@ def _append(sheet: WriteOnlyWorksheet, rows: list[Row]) -> None:
         sheet.append([_xlsx_cell(sheet, v) for v in row])
 
 
-async def xlsx_stream(batches: AsyncIterator[list[Row]]) -> AsyncIterator[bytes]:
-    workbook = Workbook(write_only=True)
+def _sheet(workbook: Workbook, rows: int) -> WriteOnlyWorksheet:
     sheet = workbook.create_sheet(EXPORT_SHEET)
+    # A write-only sheet states no size (<dimension>) unless it is told, and readers that go by it (openpyxl's
+    # read-only mode, for one) then see an "unsized" sheet. Its writer asks `calculate_dimension` before the first
+    # row; the size is known, the rows having been counted in the same snapshot as they are read.
+    size = f"A1:{get_column_letter(len(EXPORT_HEADERS))}{rows + 1}"
+    sheet.calculate_dimension = lambda: size
     for i, width in enumerate(COLUMN_WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = width
     sheet.append(EXPORT_HEADERS)
-    async for batch in batches:
-        await asyncio.to_thread(_append, sheet, batch)  # openpyxl is synchronous: keep the event loop free
+    return sheet
+
+
+async def xlsx_stream(source: Source) -> AsyncIterator[bytes]:
+    workbook = Workbook(write_only=True)
+    async with _snapshot(source.sessionmaker) as session:
+        sheet = _sheet(workbook, await count_rows(session, source.org, source.window))
+        async for batch in _batches(session, source):
+            await asyncio.to_thread(_append, sheet, batch)  # openpyxl is synchronous: keep the event loop free
     with tempfile.TemporaryFile() as file:
         await asyncio.to_thread(workbook.save, file)
         file.seek(0)

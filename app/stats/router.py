@@ -63,8 +63,7 @@ async def export_wishes(
         raise ValidationFailed(
             ["query", "until"], f"{rows} wishes: more than {settings.export_max_rows}; narrow the window or the org"
         )
-    tz = ZoneInfo(settings.timezone)
-    batches = export.wish_rows(request.app.state.sessionmaker, export.export_query(org, window), utcnow(), tz)
-    body = export.csv_stream(batches) if fmt is ExportFormat.csv else export.xlsx_stream(batches)
-    headers = {"Content-Disposition": export.content_disposition(org, window, fmt, tz)}
+    source = export.Source(request.app.state.sessionmaker, org, window, utcnow(), ZoneInfo(settings.timezone))
+    body = export.csv_stream(source) if fmt is ExportFormat.csv else export.xlsx_stream(source)
+    headers = {"Content-Disposition": export.content_disposition(org, window, fmt, source.tz)}
     return StreamingResponse(body, media_type=export.MEDIA_TYPES[fmt], headers=headers)

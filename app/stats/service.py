@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.permissions import Permission
@@ -15,11 +15,11 @@ from app.config import Settings
 from app.errors import NotFound, ValidationFailed
 from app.members.models import Member
 from app.orgs.models import Level, Org
-from app.stats.figures import COMMUNITY, Grouping, Key, compute, empty_figures
+from app.stats.figures import Grouping, compute, empty_figures
 from app.stats.labels import NO_GRID
 from app.stats.schemas import Breakdown, BreakdownRow, By, Figures, OrgRef, Summary
-from app.stats.sql import local_month
-from app.stats.window import Window
+from app.stats.scope import Key, Scope, scope_of
+from app.stats.window import Window, local_months
 from app.wishes.models import Wish
 
 
@@ -39,25 +39,34 @@ async def summary(
     session: AsyncSession, principal: Principal, org_id: int, window: Window, settings: Settings, now: datetime
 ) -> Summary:
     org = await stats_org(session, principal, org_id)
-    found = await compute(session, org, window, Grouping(), now, settings.response_limit_hours * 60)
+    scope = await scope_of(session, org, window)
+    found = await compute(session, scope, Grouping(), now, settings.response_limit_hours * 60)
     figures = found.get(None) or empty_figures(True)
     return Summary(org=org_ref(org), since=window.since, until=window.until, **dict(figures))
 
 
-def grouping_for(by: By, org: Org, settings: Settings, now: datetime) -> Grouping:
+def grouping_for(by: By, scope: Scope, settings: Settings) -> Grouping:
     if by is By.category:
         return Grouping(wish_key=Wish.category_id, counts_members=False)
     if by is By.month:
-        offset = ZoneInfo(settings.timezone).utcoffset(now)
-        minutes = int(offset.total_seconds() // 60) if offset else 0
-        return Grouping(wish_key=local_month(Wish.created_at, settings.timezone, minutes), counts_members=False)
-    if org.level == Level.district:
-        return Grouping(COMMUNITY.parent_id, COMMUNITY.parent_id, via_community=True)
-    if org.level == Level.street:
+        months = local_months(scope.window, ZoneInfo(settings.timezone))
+        return Grouping(wish_key=_month_of_creation(months), counts_members=False, spans=months)
+    level = scope.org.level
+    if level == Level.district:  # wishes by community, added up per street: no join to orgs for each wish
+        streets = scope.communities or {}
+        member_street = case(dict(streets), value=Member.community_id) if streets else Member.community_id
+        return Grouping(Wish.community_id, member_street, rows=streets)
+    if level == Level.street:
         return Grouping(Wish.community_id, Member.community_id)
-    if org.level == Level.community:
+    if level == Level.community:
         return Grouping(Wish.grid_id, Member.grid_id)
     raise ValidationFailed(["query", "by"], "a grid has no children: use by=category or by=month")
+
+
+def _month_of_creation(months: dict[str, tuple[datetime, datetime]]) -> ColumnElement[str]:
+    """`YYYY-MM` of each wish's creation, from the months' bounds (worked out once, in the service's time zone).
+    SQLite's medians partition by it; the counts, and PostgreSQL's medians, go by the bounds themselves."""
+    return case(*((Wish.created_at < end, month) for month, (_, end) in months.items()), else_=list(months)[-1])
 
 
 async def breakdown(
@@ -70,8 +79,9 @@ async def breakdown(
     now: datetime,
 ) -> Breakdown:
     org = await stats_org(session, principal, org_id)
-    grouping = grouping_for(by, org, settings, now)
-    found = await compute(session, org, window, grouping, now, settings.response_limit_hours * 60)
+    scope = await scope_of(session, org, window)
+    grouping = grouping_for(by, scope, settings)
+    found = await compute(session, scope, grouping, now, settings.response_limit_hours * 60)
     named = await _names(session, org, by, found)
     rows = [
         BreakdownRow(key=key, name=name, **dict(found.get(key) or empty_figures(grouping.counts_members)))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Float, SQLColumnExpression, String
+from sqlalchemy import Boolean, Float, SQLColumnExpression, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
@@ -38,29 +38,30 @@ def _elapsed_sqlite(element: elapsed_minutes, compiler: SQLCompiler, **kw: Any) 
     return f"(ROUND((julianday({end}) - julianday({start})) * 86400000.0) / 60000.0)"
 
 
-class local_month(FunctionElement[str]):
-    """`YYYY-MM` of a UTC timestamp in the given time zone (the month a Chinese user would say)."""
+class within_minutes(FunctionElement[bool]):
+    """`end` at most `minutes` after `start` (NULL if either is NULL): `elapsed_minutes(start, end) <= minutes`.
 
-    type = String()
-    inherit_cache = False  # carries the zone as plain attributes, which the cache key does not see
-    name = "local_month"
+    On PostgreSQL it compares instants, `end <= start + make_interval(mins => minutes)`, which is the same test: the
+    minutes of exactly `minutes` later come out exact from date_part, and one microsecond later already compares
+    greater. It spares computing the minutes of every wish of a year (a fifth of the counts' time). The interval
+    has no day part, so no time zone is involved in the addition.
+    """
 
-    def __init__(self, at: SQLColumnExpression[Any], tz_name: str, utc_offset_minutes: int) -> None:
-        super().__init__(at)
-        self.tz_name = tz_name
-        self.utc_offset_minutes = utc_offset_minutes
+    type = Boolean()
+    inherit_cache = True
+    name = "within_minutes"
 
-
-@compiles(local_month, "postgresql")
-def _month_pg(element: local_month, compiler: SQLCompiler, **kw: Any) -> str:
-    (at,) = (compiler.process(c, **kw) for c in element.clauses)
-    # The zone is rendered as a literal, not a bound parameter, so SELECT and GROUP BY are the same expression.
-    zone = compiler.render_literal_value(element.tz_name, String())
-    return f"to_char(timezone({zone}, {at}), 'YYYY-MM')"
+    def __init__(self, start: SQLColumnExpression[Any], end: SQLColumnExpression[Any], minutes: int) -> None:
+        super().__init__(start, end, literal(minutes))
 
 
-@compiles(local_month, "sqlite")
-def _month_sqlite(element: local_month, compiler: SQLCompiler, **kw: Any) -> str:
-    (at,) = (compiler.process(c, **kw) for c in element.clauses)
-    # SQLite knows no zones: a fixed offset, right for Asia/Shanghai (no daylight saving since 1991).
-    return f"strftime('%Y-%m', {at}, '{int(element.utc_offset_minutes):+d} minutes')"
+@compiles(within_minutes, "postgresql")
+def _within_pg(element: within_minutes, compiler: SQLCompiler, **kw: Any) -> str:
+    start, end, minutes = (compiler.process(c, **kw) for c in element.clauses)
+    return f"({end} <= {start} + make_interval(mins => {minutes}))"
+
+
+@compiles(within_minutes, "sqlite")
+def _within_sqlite(element: within_minutes, compiler: SQLCompiler, **kw: Any) -> str:
+    start, end, minutes = element.clauses
+    return str(compiler.process(elapsed_minutes(start, end) <= minutes, **kw))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -55,6 +55,24 @@ def make_window(since: str | None, until: str | None, settings: Settings, now: d
     if end - start > timedelta(days=settings.stats_max_days):
         raise ValidationFailed(["query", "until"], f"the window may span at most {settings.stats_max_days} days")
     return Window(start, end)
+
+
+def local_months(window: Window, tz: ZoneInfo) -> dict[str, tuple[datetime, datetime]]:
+    """The months (`YYYY-MM` in `tz`) the window touches, oldest first, each with the part of the window it spans.
+
+    Worked out here once, so that SQL sorts wishes into months by comparing instants, not by converting each
+    wish's creation time to local time.
+    """
+    first = window.since.astimezone(tz)
+    month = date(first.year, first.month, 1)
+    months: dict[str, tuple[datetime, datetime]] = {}
+    while True:
+        following = (month + timedelta(days=31)).replace(day=1)
+        start, end = (datetime.combine(day, time(), tz).astimezone(UTC) for day in (month, following))
+        months[f"{month:%Y-%m}"] = (max(start, window.since), min(end, window.until))
+        if end >= window.until:
+            return months
+        month = following
 
 
 SinceQuery = Annotated[str | None, Query(max_length=40, description=f"start of the window: {BOUND_DOC}")]

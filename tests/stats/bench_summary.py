@@ -1,12 +1,18 @@
 """Benchmark of the figures on PostgreSQL at district scale (not a test: pytest does not collect it).
 
     .venv/bin/python -m tests.stats.bench_summary postgresql+asyncpg://postgres@127.0.0.1:5432/postgres 1000000
+    REUSE=postgresql+asyncpg://postgres@127.0.0.1:5432/xinyuan_bench_1m .venv/bin/python -m tests.stats.bench_summary
 
-KEEP=1 keeps the scratch database (its URL is printed); REUSE=<that URL> reports on it again without loading.
+The first creates a scratch database on that server, builds it with the migrations, loads the demo district
+widened to 50 communities, generates N wishes over the past year with INSERT ... SELECT generate_series (twice
+the district's real rate: the hardest case for a 366-day window), VACUUM ANALYZEs, reports, and drops the database
+(KEEP=1 keeps it and prints its URL). REUSE=<url> reports on an existing database: one a KEEP=1 run left, or the
+one `python -m bench.seed --size 1m` builds (two years at the real rate).
 
-Creates a scratch database on that server, builds it with the migrations, loads the demo district widened to
-50 communities, generates N wishes over the past year with INSERT ... SELECT generate_series, VACUUM ANALYZEs,
-then prints the summary's timings and EXPLAIN (ANALYZE, BUFFERS) plans, and drops the database.
+The report times the requests end to end through the app (httpx over ASGI, a district admin's token): the summary
+and each breakdown of an org of each level, for windows of 30, 92 and 366 days, as the median of RUNS (5) runs
+after WARMUP (5). Then EXPLAIN (ANALYZE, BUFFERS) of every statement the app sent for the widest requests (EXPLAIN=0:
+none), run with the parameters it sent.
 """
 
 from __future__ import annotations
@@ -17,27 +23,37 @@ import statistics
 import sys
 import time
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
+import asyncpg
+import httpx
 from alembic import command
-from sqlalchemy import Select, func, select, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.auth.tokens import issue_token
 from app.cli import alembic_config
 from app.config import Settings
 from app.db import create_engine, create_sessionmaker, utcnow
-from app.orgs.models import Level, Org
+from app.main import create_app
+from app.orgs.models import Level, Org, RoleAssignment
 from app.orgs.service import add_org
 from app.seed import seed_session
-from app.stats.figures import Grouping, compute, counts_query, wish_filters
-from app.stats.schemas import By
-from app.stats.service import grouping_for
+from app.stats.scope import wish_filters
 from app.stats.window import Window
 from app.wishes.models import Wish
 
 COMMUNITIES = 50
+WINDOWS = (30, 92, 366)
+RUNS = int(os.environ.get("RUNS", "5"))
+# asyncpg prepares each statement, and from its sixth run PostgreSQL may switch to a generic plan for good: the
+# runs timed are those after five, the plans a long-running server has.
+WARMUP = int(os.environ.get("WARMUP", "5"))
+PREFERRED = {Level.street: "新明楼街道", Level.community: "金阳社区"}  # in both the demo and bench.seed's district
 
 WISHES_SQL = """
 WITH picked AS (
@@ -110,52 +126,117 @@ async def _load(url: str, n: int) -> None:
     await engine.dispose()
 
 
-async def _explain(session: AsyncSession, query: Select[Any]) -> str:
-    compiled = query.compile(dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True})
-    params = compiled.construct_params()
-    positional = tuple(params[name] for name in (compiled.positiontup or []))
-    conn = await session.connection()
-    result = await conn.exec_driver_sql(f"EXPLAIN (ANALYZE, BUFFERS) {compiled}", positional)
-    return "\n".join(row[0] for row in result)
+async def _one_of(session: AsyncSession, level: Level, parent: Org | None = None) -> Org:
+    query = select(Org).where(Org.level == level).order_by(Org.id)
+    if parent is not None:
+        query = query.where(Org.parent_id == parent.id)
+    if level in PREFERRED:
+        query = query.order_by(None).order_by(Org.name != PREFERRED[level], Org.id)
+    org = await session.scalar(query.limit(1))
+    assert org is not None, f"no {level} in this database"
+    return org
 
 
-async def _time(session: AsyncSession, org: Org, window: Window, grouping: Grouping, runs_: int = 5) -> float:
+async def _orgs(session: AsyncSession) -> tuple[list[Org], int]:
+    """An org of each level (the grid inside the community), and a user who is admin over the district."""
+    district = await _one_of(session, Level.district)
+    community = await _one_of(session, Level.community)
+    orgs = [district, await _one_of(session, Level.street), community, await _one_of(session, Level.grid, community)]
+    admin = await session.scalar(
+        select(RoleAssignment.user_id).where(RoleAssignment.org_id == district.id, RoleAssignment.role == "admin")
+    )
+    assert admin is not None, "no admin over the district"
+    return orgs, admin
+
+
+@asynccontextmanager
+async def _client(url: str) -> AsyncIterator[tuple[httpx.AsyncClient, Settings, Any]]:
+    settings = Settings(database_url=url, relay_in_process=False, log_level="WARNING", _env_file=None)  # type: ignore[call-arg]
+    app = create_app(settings)
+    transport = httpx.ASGITransport(app=app)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://bench") as c:
+        yield c, settings, app.state.engine
+
+
+def _requests(org: Org, window: Window) -> list[tuple[str, dict[str, Any]]]:
+    """The summary, then the breakdowns (a grid has no children)."""
+    bounds = {"org_id": org.id, "since": window.since.isoformat(), "until": window.until.isoformat()}
+    kinds = ["category", "month"] if org.level == Level.grid else ["child", "category", "month"]
+    return [("summary", bounds), *((f"breakdown by {by}", {**bounds, "by": by}) for by in kinds)]
+
+
+async def _get(client: httpx.AsyncClient, token: str, path: str, params: dict[str, Any]) -> None:
+    resp = await client.get(f"/api/v1/stats/{path}", params=params, headers={"Authorization": f"Bearer {token}"})
+    assert resp.status_code == 200, resp.text
+
+
+async def _timed(client: httpx.AsyncClient, token: str, path: str, params: dict[str, Any]) -> float:
+    for _ in range(WARMUP):
+        await _get(client, token, path, params)
     runs = []
-    for _ in range(runs_):
+    for _ in range(RUNS):
         started = time.perf_counter()
-        await compute(session, org, window, grouping, utcnow(), 24 * 60)
+        await _get(client, token, path, params)
         runs.append(time.perf_counter() - started)
     return statistics.median(runs) * 1000
 
 
+async def _explain(url: str, statements: list[tuple[str, Any]]) -> list[str]:
+    """EXPLAIN (ANALYZE, BUFFERS) of each SELECT the app sent, with the parameters it sent."""
+    conn = await asyncpg.connect(make_url(url).set(drivername="postgresql").render_as_string(hide_password=False))
+    plans = []
+    try:
+        for statement, params in statements:
+            rows = await conn.fetch(f"EXPLAIN (ANALYZE, BUFFERS) {statement}", *params)
+            plans.append(statement + "\n" + "\n".join(r[0] for r in rows))
+    finally:
+        await conn.close()
+    return plans
+
+
+async def _line(client: httpx.AsyncClient, token: str, session: AsyncSession, org: Org, window: Window) -> str:
+    rows = await session.scalar(select(func.count()).select_from(Wish).where(*wish_filters(org, window)))
+    times = [(kind, await _timed(client, token, kind.split()[0], p)) for kind, p in _requests(org, window)]
+    shown = ", ".join(f"{kind.removeprefix('breakdown ')} {ms:6.1f}" for kind, ms in times)
+    days = (window.until - window.since).days
+    return f"{org.level:<9} {org.name:<6} {days:>3} days {rows:>8} wishes (ms): {shown}"
+
+
 async def _report(url: str) -> None:
-    engine = create_engine(url)
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; median of 5 runs (3 for a year)")
-    async with create_sessionmaker(engine)() as session:
-        now = utcnow()
-        names = ("榆阳区", "新明楼街道", "金阳社区")
-        orgs = {o.name: o for o in await session.scalars(select(Org).where(Org.name.in_(names)))}
-        for days in (30, 366):
-            window = Window(now - timedelta(days=days), now)
-            for name in names:
-                rows = await session.scalar(
-                    select(func.count()).select_from(Wish).where(*wish_filters(orgs[name], window))
-                )
-                ms = await _time(session, orgs[name], window, Grouping(), 5 if days < 100 else 3)
-                print(f"summary  {name:<6} {days:>3} days: {rows:>7} wishes, {ms:7.1f} ms")
-            district = orgs["榆阳区"]
-            ms = await _time(session, district, window, grouping_for(By.child, district, settings, now), 3)
-            print(f"breakdown by street     {days:>3} days: {ms:7.1f} ms")
-        for name, days in (("榆阳区", 30), ("金阳社区", 30), ("榆阳区", 366)):
-            window = Window(now - timedelta(days=days), now)
-            query = counts_query(orgs[name], window, Grouping(), now, 24 * 60, median=True)
-            print(f"\nEXPLAIN summary of {name}, {days} days:\n{await _explain(session, query)}")
-    await engine.dispose()
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; median of {RUNS} runs, end to end")
+    async with _client(url) as (client, settings, engine):
+        async with create_sessionmaker(engine)() as session:
+            orgs, admin = await _orgs(session)
+            token = issue_token(admin, settings.secret_key, 60)
+            now = utcnow()
+            for days in (*WINDOWS[:-1], settings.stats_max_days):
+                for org in orgs:
+                    print(await _line(client, token, session, org, Window(now - timedelta(days=days), now)))
+        if os.environ.get("EXPLAIN", "1") != "0":
+            await _plans(url, client, token, orgs, Window(now - timedelta(days=settings.stats_max_days), now), engine)
+
+
+async def _plans(url: str, client: httpx.AsyncClient, token: str, orgs: list[Org], window: Window, engine: Any) -> None:
+    sent: list[tuple[str, Any]] = []
+
+    def capture(conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool) -> None:
+        if "wishes" in statement and statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            sent.append((statement, tuple(params or ())))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", capture)
+    try:
+        for org in (orgs[0], orgs[2]):
+            for kind, params in _requests(org, window)[: None if org is orgs[0] else 1]:
+                sent.clear()
+                await _get(client, token, kind.split()[0], params)
+                for plan in await _explain(url, list(sent)):
+                    print(f"\n--- {kind} of {org.name}, {(window.until - window.since).days} days\n{plan}")
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", capture)
 
 
 def main(server_url: str, n: int) -> None:
-    if os.environ.get("REUSE"):  # the URL of a database a KEEP=1 run left: report again, without loading
+    if os.environ.get("REUSE"):
         asyncio.run(_report(os.environ["REUSE"]))
         return
     name = f"xinyuan_bench_{uuid.uuid4().hex[:8]}"
@@ -173,4 +254,4 @@ def main(server_url: str, n: int) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 200_000)
+    main(sys.argv[1] if len(sys.argv) > 1 else "", int(sys.argv[2]) if len(sys.argv) > 2 else 200_000)

@@ -39,6 +39,10 @@ async def test_a_street_admin_gets_an_xlsx_with_chinese_headers(api: Api, known:
     assert content[:2] == b"PK"  # a zip: the xlsx container
     sheet = load_workbook(io.BytesIO(content))["心愿明细"]
     rows = list(sheet.iter_rows(values_only=True))
+    # The sheet states its size: readers that go by it (openpyxl read-only, as here) see every row.
+    sized = load_workbook(io.BytesIO(content), read_only=True)["心愿明细"]
+    assert (sized.max_row, sized.max_column) == (len(rows), len(HEADERS)) == (9, 15)
+    assert len(list(sized.iter_rows(values_only=True))) == 9
     assert list(rows[0]) == HEADERS
     body = {row[0]: dict(zip(HEADERS, row, strict=True)) for row in rows[1:]}
     assert len(body) == 8 and {r["社区"] for r in body.values()} == {"金阳社区"}

@@ -104,6 +104,11 @@ async def test_a_response_at_exactly_the_limit_is_within_it(api: Api, session: A
     assert got["counts"]["responded_in_time"] == 1 and got["response_rate"] == 0.5
     assert got["median_response_minutes"] == 1440.5
 
+    a_millisecond_late = await make_wish(api, J1, ["dispatch"])
+    await set_wish(session, a_millisecond_late, created_at=at(0), responded_at=at(24) + timedelta(milliseconds=1))
+    got = await _summary(api, S, "金阳社区")
+    assert got["counts"]["responded_in_time"] == 1 and got["response_rate"] == round(1 / 3, 4)
+
 
 async def test_breakdown_by_child_lists_every_street(api: Api, known: Fixture) -> None:
     resp = await api.get(A, "/api/v1/stats/breakdown", params={"org_id": await api.org_id("榆阳区"), "since": DAY})

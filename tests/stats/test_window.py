@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from app.config import Settings
-from app.stats.window import make_window
+from app.stats.window import Window, local_months, make_window
 from tests.helpers import Api, assert_problem
 
 S = "demo-secretary-jinyang"
@@ -52,3 +53,23 @@ def test_default_window_is_the_last_days_up_to_now() -> None:
     now = datetime(2026, 11, 24, 12, tzinfo=UTC)
     window = make_window(None, None, settings, now)
     assert (window.until - window.since).days == 30 and window.until == now
+
+
+def test_months_are_local_and_clipped_to_the_window() -> None:
+    shanghai = ZoneInfo("Asia/Shanghai")
+    window = Window(datetime(2026, 9, 20, 3, tzinfo=UTC), datetime(2026, 11, 5, tzinfo=UTC))
+    assert local_months(window, shanghai) == {
+        "2026-09": (window.since, datetime(2026, 9, 30, 16, tzinfo=UTC)),
+        "2026-10": (datetime(2026, 9, 30, 16, tzinfo=UTC), datetime(2026, 10, 31, 16, tzinfo=UTC)),
+        "2026-11": (datetime(2026, 10, 31, 16, tzinfo=UTC), window.until),
+    }
+    # A window ending exactly where a month starts does not reach into that month.
+    assert list(local_months(Window(window.since, datetime(2026, 9, 30, 16, tzinfo=UTC)), shanghai)) == ["2026-09"]
+
+
+def test_months_follow_daylight_saving_where_there_is_some() -> None:
+    berlin = ZoneInfo("Europe/Berlin")  # UTC+2 in summer, +1 in winter: months start at 22:00 or 23:00 UTC
+    months = local_months(Window(datetime(2026, 10, 1, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC)), berlin)
+    assert months["2026-10"][0] == datetime(2026, 10, 1, tzinfo=UTC)  # clipped: October began at 22:00 the day before
+    assert months["2026-11"][0] == datetime(2026, 10, 31, 23, tzinfo=UTC)
+    assert months["2026-12"] == (datetime(2026, 11, 30, 23, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC))
