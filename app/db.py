@@ -147,7 +147,7 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
-def upsert_insert(session: AsyncSession, table: Any) -> postgresql.Insert | sqlite.Insert:
+def upsert_insert(session: AsyncSession, table: type[Base]) -> postgresql.Insert | sqlite.Insert:
     """INSERT with ON CONFLICT, which PostgreSQL and SQLite both have (SQLAlchemy spells it per dialect)."""
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(table)

@@ -57,7 +57,7 @@ class Principal:
         return any(permission in ROLE_PERMISSIONS[g.role] for g in self.grants)
 
     def grant_paths(self, permission: Permission) -> list[str]:
-        return [g.org_path for g in self.grants if permission in ROLE_PERMISSIONS[g.role]]
+        return [g.org_path for g in self.grants_with(permission)]
 
     def grants_with(self, permission: Permission) -> list[StaffGrant]:
         return [g for g in self.grants if permission in ROLE_PERMISSIONS[g.role]]

@@ -11,28 +11,20 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
-from app.db import Base, utcnow
+from app.db import upsert_insert, utcnow
 from app.notifications.models import SubscriptionQuota
 
 Q = SubscriptionQuota
-
-
-def dialect_insert(session: AsyncSession, table: type[Base]) -> postgresql.Insert | sqlite.Insert:
-    """INSERT with ON CONFLICT, which PostgreSQL and SQLite both have (SQLAlchemy spells it per dialect)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
 
 
 async def add_consents(session: AsyncSession, user_id: int, template_ids: Iterable[str]) -> None:
     """One more send for each template id given (a template twice in the list: two consents)."""
     now = utcnow()
     for template_id in template_ids:
-        stmt = dialect_insert(session, Q).values(user_id=user_id, template_id=template_id, remaining=1, updated_at=now)
+        stmt = upsert_insert(session, Q).values(user_id=user_id, template_id=template_id, remaining=1, updated_at=now)
         stmt = stmt.on_conflict_do_update(
             index_elements=[Q.user_id, Q.template_id], set_={"remaining": Q.remaining + 1, "updated_at": now}
         )

@@ -36,10 +36,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.auth.models import User
 from app.config import Settings
-from app.db import utcnow
+from app.db import upsert_insert, utcnow
 from app.notifications import quota
 from app.notifications.delivery import build_message, template_for
 from app.notifications.models import Notification, WeChatFlag, WeChatStatus
+from app.observability.metrics import record_delivery
 from app.wechat.client import WeChatClient
 from app.wechat.errors import BadArgument, BadOpenid, NoConsent, WeChatError, WeChatUnreachable
 
@@ -295,28 +296,34 @@ class Relay:
             for a in answers
             if a.error is None
         ]
+        outcomes: list[tuple[str, int | None]] = [("sent", None)] * len(sent)
         async with self.sessionmaker() as session, session.begin():
             if sent:
                 await session.execute(update(N), [{**row, "claimed_until": None} for row in sent])
             for answer in answers:
                 if answer.error is not None:
-                    await self._record_failure(session, answer.claim, answer.error, answer.at)
+                    outcomes.append(await self._record_failure(session, answer.claim, answer.error, answer.at))
+        for status, errcode in outcomes:  # counted once recorded (a record that fails is retried, not counted twice)
+            record_delivery(status, errcode)
 
     async def _record_failure(
         self, session: AsyncSession, claim: Claim, exc: WeChatError | WeChatUnreachable, at: datetime
-    ) -> None:
+    ) -> tuple[str, int | None]:
+        """Record a refused or failed send; returns its outcome for the delivery counter (no_quota, retry, failed)."""
         errcode = exc.errcode if isinstance(exc, WeChatError) else None
         error = {"wechat_errcode": errcode, "wechat_error": str(exc)[:200]}
         if isinstance(exc, NoConsent):
             # Our count was wrong (a consent used elsewhere, or withdrawn): WeChat's answer wins.
             await quota.zero(session, claim.user_id, claim.template_id)
             await _update(session, claim.id, wechat_status=WeChatStatus.no_quota, **error)
-        elif exc.retryable and claim.attempts < self.settings.relay_max_attempts:
+            return WeChatStatus.no_quota, errcode
+        if exc.retryable and claim.attempts < self.settings.relay_max_attempts:
             retry_at = at + timedelta(seconds=self._backoff(claim.attempts))
             await _update(session, claim.id, next_attempt_at=retry_at, **error)
-        else:
-            await self._give_up(session, claim, exc)
-            await _update(session, claim.id, wechat_status=WeChatStatus.failed, quota_reserved=False, **error)
+            return "retry", errcode
+        await self._give_up(session, claim, exc)
+        await _update(session, claim.id, wechat_status=WeChatStatus.failed, quota_reserved=False, **error)
+        return WeChatStatus.failed, errcode
 
     async def _give_up(self, session: AsyncSession, claim: Claim, exc: WeChatError | WeChatUnreachable) -> None:
         # Nothing reached the user, so the consent is still theirs (if a timeout did deliver, the next send's
@@ -329,7 +336,7 @@ class Relay:
                 "detail": exc.errmsg[:200],
                 "flagged_at": utcnow(),
             }
-            await session.execute(quota.dialect_insert(session, WeChatFlag).values(**flag).on_conflict_do_nothing())
+            await session.execute(upsert_insert(session, WeChatFlag).values(**flag).on_conflict_do_nothing())
         if isinstance(exc, BadArgument):
             log.error("notification %s: WeChat refused our data (47003), a bug in keyword fitting: %s", claim.id, exc)
         else:

@@ -12,6 +12,7 @@ from app.config import Settings
 from app.db import utcnow
 from app.models import Notification, SubscriptionQuota, WeChatFlag
 from app.notifications.relay import INTERRUPTED, Relay
+from app.observability.metrics import REGISTRY
 from app.wechat.fake_state import FakeWeChatState
 from tests.helpers import Api
 from tests.wechat.fixtures import consent, notes_of, sends_of
@@ -203,3 +204,23 @@ class TestTemplateThatCannotFit:
         [note] = await notes_of(session, secretary)
         assert note.wechat_status == "failed" and "cannot fit" in (note.wechat_error or "")
         assert await _quota(session, secretary) == 1 and fake.calls[-1]["api"] != "subscribe_send"
+
+
+def _deliveries(status: str, errcode: str) -> float:
+    labels = {"status": status, "errcode": errcode}
+    return REGISTRY.get_sample_value("xinyuan_wechat_deliveries_total", labels) or 0.0
+
+
+async def test_the_relay_counts_what_it_recorded_by_outcome_and_errcode(
+    api: Api, fake: FakeWeChatState, relay: Relay
+) -> None:
+    sent, refused = _deliveries("sent", "none"), _deliveries("no_quota", "43101")
+    await consent(api, fake, S, "task_status")
+    await api.order(R)
+    await relay.drain()
+    # Our side counts one more consent than WeChat has: WeChat refuses the second send with 43101.
+    assert (await api.post(S, "/api/v1/subscriptions", {"accepted": ["task_status"]})).status_code == 200
+    await api.order(R)
+    await relay.drain()
+    assert _deliveries("sent", "none") - sent == 1
+    assert _deliveries("no_quota", "43101") - refused == 1
