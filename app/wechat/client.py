@@ -12,9 +12,7 @@ relay's hundred sends in flight would cost milliseconds of CPU each from one poo
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import logging
-import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -33,12 +31,6 @@ __all__ = ["Scene", "Suggest", "WeChatClient", "WeChatError", "WeChatUnreachable
 # (sign-in, content checks, codes) when the relay runs in the serving process.
 LANE_CONNECTIONS = 4
 SPARE_CONNECTIONS = 10
-
-if importlib.util.find_spec("sniffio") is None:
-    # httpcore runs `import sniffio` several times per request, and a failed import is not remembered: without the
-    # package (anyio 4 no longer brings it) each one searches sys.path, a fifth of the relay's CPU. None here makes
-    # the import fail at once, and httpcore then assumes asyncio, which is what runs.
-    sys.modules["sniffio"] = None  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
