@@ -47,7 +47,7 @@ class FloorWishIn(BaseModel):
 def create_floor_app(dsn: str) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # The same pool size as the app's engine (app/db.py: 10, overflow 20).
+        # At most 30 connections, kept once opened, as the app's engine (app/db.py).
         async with asyncpg.create_pool(dsn, min_size=10, max_size=30) as pool:
             app.state.pool = pool
             yield

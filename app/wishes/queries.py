@@ -7,9 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import datetime
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Boolean, ColumnElement, Select, and_, false, literal_column, not_, or_, select, true
+from sqlalchemy import Boolean, ColumnElement, Select, and_, bindparam, false, literal_column, not_, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, selectinload
 
@@ -93,13 +94,19 @@ _VIEW: Select[Any] = (
 )
 
 
-def _views(rows: Any) -> list[WishView]:
-    return [WishView(*row) for row in rows]
+async def _views(session: AsyncSession, query: Select[Any], params: dict[str, Any]) -> list[WishView]:
+    # On the session's connection, not the session: the rows become views, so the ORM's result machinery
+    # (identity map, entity loading) would be work for nothing on every row.
+    connection = await session.connection()
+    return [WishView(*row) for row in await connection.execute(query, params)]
+
+
+_BY_ID = _VIEW.where(Wish.id == bindparam("wish_id"))
 
 
 async def load_view(session: AsyncSession, wish_id: int) -> WishView | None:
     """The wish as committed (or as this transaction wrote it): views never come from stale ORM state."""
-    rows = _views(await session.execute(_VIEW.where(Wish.id == wish_id)))
+    rows = await _views(session, _BY_ID, {"wish_id": wish_id})
     return rows[0] if rows else None
 
 
@@ -129,8 +136,11 @@ async def visible_wish(session: AsyncSession, principal: Principal, wish_id: int
     return wish
 
 
+_EVENTS = select(WishEvent).where(WishEvent.wish_id == bindparam("wish_id")).order_by(WishEvent.id)
+
+
 async def events_of(session: AsyncSession, wish_id: int) -> list[WishEvent]:
-    return list(await session.scalars(select(WishEvent).where(WishEvent.wish_id == wish_id).order_by(WishEvent.id)))
+    return list(await session.scalars(_EVENTS, {"wish_id": wish_id}))
 
 
 async def managed_communities(session: AsyncSession, principal: Principal) -> list[int]:
@@ -144,15 +154,8 @@ async def managed_communities(session: AsyncSession, principal: Principal) -> li
     return list(await session.scalars(select(Org.id).where(subtree, Org.level == "community").order_by(Org.id)))
 
 
-async def _scope_clause(session: AsyncSession, principal: Principal, scope: Scope) -> ColumnElement[bool]:
-    if scope is Scope.mine:
-        return Wish.resident_id == principal.id
-    if scope is Scope.assigned:
-        return Wish.assignee_id == principal.id
-    if scope is Scope.community:
-        # By id, so each community's queue is a walk down its index (newest first), not a sort of its backlog.
-        ids = await managed_communities(session, principal)
-        return Wish.community_id == ids[0] if len(ids) == 1 else Wish.community_id.in_(ids)
+def _pool_clause(principal: Principal) -> ColumnElement[bool]:
+    """Dispatched pool wishes of the caller's communities (and grids): as many branches as memberships."""
     pools = [
         and_(
             Wish.community_id == m.community_id,
@@ -163,6 +166,50 @@ async def _scope_clause(session: AsyncSession, principal: Principal, scope: Scop
     if not pools:
         return false()
     return and_(Wish.pool.is_(True), Wish.status == Status.dispatched, Wish.assignee_id.is_(None), or_(*pools))
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """Which filters a list has; not their values. Each shape's statement is built once, with bound parameters:
+    building a statement's expressions and its cache key cost more than running it."""
+
+    scope: Scope
+    many_communities: bool
+    status: bool
+    category: bool
+    grid: bool
+    overdue: bool | None
+    after: bool
+
+
+@cache
+def _list_query(shape: _Shape) -> Select[Any]:
+    where: list[ColumnElement[bool]] = []
+    if shape.scope is Scope.mine:
+        where.append(Wish.resident_id == bindparam("caller"))
+    elif shape.scope is Scope.assigned:
+        where.append(Wish.assignee_id == bindparam("caller"))
+    elif shape.many_communities:
+        where.append(Wish.community_id.in_(bindparam("communities", expanding=True)))
+    else:  # one community's queue is a walk down its index (newest first), not a sort of its backlog
+        where.append(Wish.community_id == bindparam("community"))
+    return _filtered(where, shape)
+
+
+def _filtered(where: list[ColumnElement[bool]], shape: _Shape) -> Select[Any]:
+    if shape.status:
+        where.append(Wish.status == bindparam("status"))
+    if shape.category:
+        where.append(Wish.category_id == bindparam("category_id"))
+    if shape.grid:
+        where.append(Wish.grid_id == bindparam("grid_id"))
+    if shape.overdue is True:
+        where += [_IS_OPEN, Wish.due_at < bindparam("now")]
+    elif shape.overdue is False:
+        where.append(or_(not_(_IS_OPEN), Wish.due_at >= bindparam("now")))
+    if shape.after:
+        where.append(Wish.id < bindparam("after"))
+    return _VIEW.where(and_(true(), *where)).order_by(Wish.id.desc()).limit(bindparam("limit"))
 
 
 async def list_wishes(
@@ -179,18 +226,28 @@ async def list_wishes(
     after: int | None,
 ) -> list[WishView]:
     """Newest first, `limit + 1` rows (the extra one says whether there is a next page)."""
-    where = [await _scope_clause(session, principal, scope)]
-    if status is not None:
-        where.append(Wish.status == status)
-    if category_id is not None:
-        where.append(Wish.category_id == category_id)
-    if grid_id is not None:
-        where.append(Wish.grid_id == grid_id)
-    if overdue is True:
-        where += [_IS_OPEN, Wish.due_at < now]
-    elif overdue is False:
-        where.append(or_(not_(_IS_OPEN), Wish.due_at >= now))
-    if after is not None:
-        where.append(Wish.id < after)
-    query = _VIEW.where(and_(true(), *where)).order_by(Wish.id.desc()).limit(limit + 1)
-    return _views(await session.execute(query))
+    params: dict[str, Any] = {
+        "caller": principal.id,
+        "status": status,
+        "category_id": category_id,
+        "grid_id": grid_id,
+        "now": now,
+        "after": after,
+        "limit": limit + 1,
+    }
+    communities: list[int] = []
+    if scope is Scope.community:
+        communities = await managed_communities(session, principal)
+        params |= {"community": communities[0], "communities": communities}
+    shape = _Shape(
+        scope,
+        len(communities) > 1,
+        status is not None,
+        category_id is not None,
+        grid_id is not None,
+        overdue,
+        after is not None,
+    )
+    # The pool's statement is built per caller: it has a branch per membership.
+    query = _filtered([_pool_clause(principal)], shape) if scope is Scope.pool else _list_query(shape)
+    return await _views(session, query, params)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Body, Header, Response
 from pydantic import BaseModel, ValidationError
 
 from app.auth.deps import CurrentUser, SettingsDep
-from app.db import SessionDep, utcnow
+from app.db import AutocommitReads, SessionDep, utcnow
 from app.errors import PROBLEM_RESPONSES, RATE_LIMITED_RESPONSES
 from app.ids import IdPath, IdQuery
 from app.paging import Cursor, Limit, Page, decode_cursor, next_cursor
@@ -48,7 +48,7 @@ async def create_wish(
     return wish_out(wish, principal, utcnow(), settings.reopen_days)
 
 
-@router.get("", response_model=Page[WishOut])
+@router.get("", response_model=Page[WishOut], dependencies=[AutocommitReads])
 async def list_(
     session: SessionDep,
     principal: CurrentUser,
@@ -79,7 +79,7 @@ async def list_(
     return Page(items=items, next_cursor=next_cursor([w.id for w in rows], limit))
 
 
-@router.get("/{wish_id}", response_model=WishDetail)
+@router.get("/{wish_id}", response_model=WishDetail, dependencies=[AutocommitReads])
 async def get_wish(wish_id: IdPath, session: SessionDep, principal: CurrentUser, settings: SettingsDep) -> WishDetail:
     wish = await visible_view(session, principal, wish_id)
     await log_contact_views(session, principal, [wish], via="detail")
