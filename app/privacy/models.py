@@ -11,7 +11,7 @@ from app.db import Base, UTCDateTime, utcnow
 class ContactAccess(Base):
     """One showing of a wish's whole address or phone to someone who is not its resident (PIPL: who saw what, when).
 
-    Written in the transaction of the request that showed it, so a view is logged exactly when it happened.
+    Written by the request that showed it, before its answer is sent, so a view is logged exactly when it happened.
     """
 
     __tablename__ = "contact_access_log"

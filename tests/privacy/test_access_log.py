@@ -1,4 +1,4 @@
-"""Every showing of a resident's whole address or phone to someone else is logged, in the same transaction."""
+"""Every showing of a resident's whole address or phone to someone else is logged, before the answer is sent."""
 
 from __future__ import annotations
 
