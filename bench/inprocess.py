@@ -70,7 +70,7 @@ async def sql_trace(db: str, requests: dict[str, list[Request]]) -> dict[str, An
     try:
         async with app_client(db) as client:
             for name, reqs in requests.items():
-                if not reqs or name.startswith("floor"):
+                if not reqs or name.startswith(("floor", "ladder")):
                     continue
                 await send(client, reqs[0])
                 captured.clear()

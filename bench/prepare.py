@@ -165,3 +165,12 @@ def floor_insert_requests(residents: list[int], n: int = 2000) -> list[Request]:
 
 def floor_select_requests() -> list[Request]:
     return [Request("GET", f"/floor/wishes?community_id={d.FIRST_COMMUNITY + c}") for c in range(d.COMMUNITIES)]
+
+
+def ladder_requests(tokens: list[str]) -> dict[str, list[Request]]:
+    """Two steps below a wish read, to show where a request's cost goes: the app answering with no sign-in and no
+    database (`/healthz`), and a signed-in caller loaded and shown (`/api/v1/me`, one statement)."""
+    return {
+        "ladder-healthz": [Request("GET", "/healthz")],
+        "ladder-me": [Request("GET", "/api/v1/me", t) for t in tokens],
+    }

@@ -22,7 +22,10 @@ WHAT = {
     "queue-overdue-deep": "secretary queue `overdue=true`, a page near its end",
     "detail": "`GET /wishes/{id}` with its timeline",
     "create": "`POST /wishes` by signed-in residents",
+    "ladder-healthz": "for reference: `GET /healthz` (the app's stack, no sign-in, no database)",
+    "ladder-me": "for reference: `GET /me` (signed in: the caller loaded, one statement)",
 }
+LADDER = ["ladder-healthz", "ladder-me"]
 P99_LIMIT_MS = 50.0
 MEMORY_LIMIT_MB = 200.0
 DELIVERY_TARGET = 1000.0
@@ -43,11 +46,11 @@ def _http_rows(size: dict[str, Any]) -> list[str]:
         "| load avg | ratio to floor | target | verdict |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
-    for name in ["floor-select", "floor-insert", *QUEUES, "detail", "create"]:
+    for name in ["floor-select", "floor-insert", *LADDER, *QUEUES, "detail", "create"]:
         r = http.get(name)
         if r is None:
             continue
-        floor = http.get(FLOOR_OF.get(name, ""))
+        floor = http.get(FLOOR_OF.get(name, "floor-select" if name in LADDER else ""))
         ratio = r["rps"] / floor["rps"] if floor and floor["rps"] else None
         target, verdict = "–", "–"
         if name in SHARE:
@@ -307,6 +310,7 @@ def write(results: dict[str, Any]) -> Path:
         f"- load generator: {m['load_generator']}, one thread, 50 connections; py-spy: {m['py_spy']}",
         f"- load average (1/5/15 min) at the start: {m['load_average_start']}; "
         + "; ".join(f"{k}: {v}" for k, v in results["load_average"].items()),
+        *_quiet_line(results),
         "",
         f"## Scenarios at {labels[-1]} wishes",
         "",
@@ -361,3 +365,11 @@ def write(results: dict[str, Any]) -> Path:
     path = BENCH_DIR / "RESULTS.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def _quiet_line(results: dict[str, Any]) -> list[str]:
+    waits = results.get("quiet") or {}
+    if not waits:
+        return []
+    each = "; ".join(f"{k}: {w['waited_seconds']} s, then {w['idle_share']:.0%} idle" for k, w in waits.items())
+    return [f"- before each size's scenarios: CHECKPOINT, then a wait for a quiet machine (90% idle over 3 s): {each}"]

@@ -66,6 +66,34 @@ def load_average() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+def _cpu_idle_share(seconds: float) -> float:
+    """The share of all cores' time spent idle over the next `seconds` (/proc/stat)."""
+
+    def sample() -> tuple[int, int]:
+        fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+        return fields[3] + fields[4], sum(fields)  # idle + iowait, total
+
+    idle0, total0 = sample()
+    time.sleep(seconds)
+    idle1, total1 = sample()
+    return (idle1 - idle0) / max(total1 - total0, 1)
+
+
+async def quiet(limit_seconds: float = 180, idle: float = 0.9) -> dict[str, float]:
+    """CHECKPOINT, then wait (at most `limit_seconds`) until the machine is idle 90% of 3 s: what the previous step
+    left running (a checkpoint, autovacuum, another process) should not be measured as ours."""
+    started = time.monotonic()
+    conn = await asyncpg.connect(admin_dsn())
+    try:
+        await conn.execute("CHECKPOINT")
+    finally:
+        await conn.close()
+    share = await asyncio.to_thread(_cpu_idle_share, 3)
+    while share < idle and time.monotonic() - started < limit_seconds:
+        share = await asyncio.to_thread(_cpu_idle_share, 3)
+    return {"waited_seconds": round(time.monotonic() - started, 1), "idle_share": round(share, 3)}
+
+
 def machine() -> dict[str, Any]:
     packages = ["fastapi", "starlette", "uvicorn", "sqlalchemy", "asyncpg", "pydantic", "httpx", "uvloop", "httptools"]
     gen = loadgen.generator()
@@ -93,6 +121,8 @@ def main() -> None:
     print(f"bench: {info['cpu']}, load average {info['load_average_start']}")
     results: dict[str, Any] = {"machine": info, "seed": {}, "sizes": {}, "load_average": {}}
     order = sizes()
+    # Every size seeded first, then each measured on a quiet machine: a seed's aftermath (checkpoint, autovacuum)
+    # must not fall on one size's scenarios and not the other's (the queue's p99 at 1m is compared with 10k's).
     for size in order:
         label = size_label(size)
         if os.environ.get("BENCH_SEED") == "skip":
@@ -100,6 +130,9 @@ def main() -> None:
         else:
             print(f"seeding {label} wishes")
             results["seed"][label] = asyncio.run(seed(size)).as_dict()
+    for size in order:
+        label = size_label(size)
+        results["quiet"] = results.get("quiet", {}) | {label: asyncio.run(quiet())}
         results["load_average"][f"{label} before scenarios"] = load_average()
         print(f"scenarios at {label} (load average {load_average()})")
         results["sizes"][label] = asyncio.run(run_size(size, full=size == order[-1])).as_dict()

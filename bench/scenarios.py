@@ -160,6 +160,9 @@ async def _reads(out: SizeResult, app: Server, api: Api, full: bool) -> None:
         out.http[name] = await _load(name, app, requests, out.database)
         out.app_memory_kb[name] = app.memory_kb()
     if full:
+        for name, requests in prepare.ladder_requests(list(tokens.values())).items():
+            out.requests[name] = requests
+            out.http[name] = await _load(name, app, requests, out.database)
         wishes = await prepare.sample_wishes(out.database, 500)
         residents = await api.logins(sorted({f"r{rid}" for _, rid in wishes}))
         out.requests["detail"] = prepare.detail_requests(wishes, residents)
