@@ -22,6 +22,7 @@ import httpx
 
 from bench import district as d
 from bench import profile
+from bench.quiet import quiet
 from bench.servers import BIN, Server, app_env, start, start_fake_wechat, xinyuan_commands
 from bench.settings import FAKE_WECHAT_PORT, HOST, db_dsn
 
@@ -46,6 +47,8 @@ class DeliveryResult:
     fake_memory_kb: dict[str, int] = field(default_factory=dict)
     profile: dict[str, Any] | None = None  # py-spy on the worker for the first seconds of the drain
     db_sessions: int | None = None  # PostgreSQL sessions opened while the worker ran
+    quiet: dict[str, float] = field(default_factory=dict)  # the wait for a quiet machine before the worker started
+    workers: int = 1  # `xinyuan worker` processes draining the outbox together
 
     @property
     def rate(self) -> float:
@@ -93,7 +96,8 @@ async def _queue(db: str) -> list[tuple[str, str, int]]:
             "ON CONFLICT (user_id, template_id) DO UPDATE SET remaining = EXCLUDED.remaining",
             quotas,
         )
-        await conn.execute("ANALYZE notifications")
+        # VACUUM now, not autovacuum during the drain: the settle above rewrote every pending row of the seed.
+        await conn.execute("VACUUM (ANALYZE) notifications")
     finally:
         await conn.close()
     openid = {"member": "m", "resident": "r"}
@@ -123,32 +127,35 @@ async def _count(conn: asyncpg.Connection, since: datetime) -> dict[str, int]:
     return {r["wechat_status"]: r["n"] for r in rows}
 
 
-async def run_delivery(db: str, limit_seconds: float | None = None) -> DeliveryResult:
+async def run_delivery(db: str, limit_seconds: float | None = None, workers: int = 1) -> DeliveryResult:
+    """`workers` relays drain the outbox together (production runs one or more); the first is profiled."""
     limit_seconds = limit_seconds or float(os.environ.get("BENCH_DELIVERY_LIMIT", "180"))
     if not relay_available():
         return DeliveryResult(False, "not run: relay not available (this checkout has no `xinyuan worker`)")
     started_at = datetime.now(UTC)
     consents = await _queue(db)
+    waited = await quiet()
     fake = start_fake_wechat(FAKE_WECHAT_PORT, LATENCY, consents)
     settings = relay_settings()
-    result = DeliveryResult(True, settings=settings)
+    result = DeliveryResult(True, settings=settings, quiet=waited, workers=workers)
     try:
         worker_env = app_env(db, 0, WECHAT_API_BASE=f"http://{HOST}:{FAKE_WECHAT_PORT}", **settings)
         t0 = time.monotonic()
-        worker = start("worker", [str(BIN / "xinyuan"), "worker"], worker_env, None)
+        procs = [start(f"worker-{i}", [str(BIN / "xinyuan"), "worker"], worker_env, None) for i in range(workers)]
         try:
             sessions = await _sessions(db)
             spying: list[asyncio.Task[dict[str, Any] | None]] = []
 
             def on_first_message() -> None:  # profile the drain itself, not the worker's imports and start-up
-                spying.append(asyncio.create_task(profile.record(worker.pid, "worker", PROFILE_SECONDS)))
+                spying.append(asyncio.create_task(profile.record(procs[0].pid, "worker", PROFILE_SECONDS)))
 
-            await _watch(result, worker, db, started_at, t0, limit_seconds, on_first_message)
+            await _watch(result, procs, db, started_at, t0, limit_seconds, on_first_message)
             result.profile = await spying[0] if spying else None
             result.db_sessions = await _sessions(db) - sessions
         finally:
-            result.worker_memory_kb = worker.memory_kb()
-            worker.stop()
+            result.worker_memory_kb = procs[0].memory_kb()
+            for proc in procs:
+                proc.stop()
         async with httpx.AsyncClient() as client:
             r = await client.get(f"http://{HOST}:{FAKE_WECHAT_PORT}/healthz")
             result.accepted_by_fake = r.json().get("accepted")
@@ -168,7 +175,7 @@ async def _sessions(db: str) -> int:
 
 async def _watch(
     result: DeliveryResult,
-    worker: Server,
+    workers: list[Server],
     db: str,
     since: datetime,
     t0: float,
@@ -183,7 +190,7 @@ async def _watch(
             if first is None and pending < MESSAGES:
                 first = time.monotonic()
                 on_first()
-            if pending == 0 or not worker.alive():
+            if pending == 0 or not all(w.alive() for w in workers):
                 break
             await asyncio.sleep(0.1)
         end = time.monotonic()
@@ -191,8 +198,8 @@ async def _watch(
         result.messages = sum(result.statuses.values())
         result.seconds = round(end - (first or end), 2)
         result.wall_seconds = round(end - t0, 2)
-        if not worker.alive():
-            result.reason = f"worker exited: {worker.tail(5)}"
+        if dead := [w for w in workers if not w.alive()]:
+            result.reason = f"worker exited: {dead[0].tail(5)}"
         elif result.statuses.get("pending"):
             result.reason = f"{result.statuses['pending']} still pending after {limit_seconds:.0f}s"
     finally:

@@ -153,9 +153,18 @@ def _delivery(dl: dict[str, Any] | None) -> list[str]:
         f"- {dl['messages']} messages; end states {dl['statuses']}; the fake WeChat accepted {dl['accepted_by_fake']}",
         drained,
         f"- **{rate:.0f} messages/s** → {verdict}",
-        f"- relay settings: {dl['settings']}; 50 ms latency on every fake WeChat call (its own process)",
-        f"- worker memory: peak {_mb(memory.get('VmHWM'))}, at the end {_mb(memory.get('VmRSS'))}; "
+        f"- relay settings: {dl['settings']}, {dl.get('workers', 1)} worker process(es); 50 ms latency on every fake "
+        "WeChat call (its own process)",
+        f"- (first) worker memory: peak {_mb(memory.get('VmHWM'))}, at the end {_mb(memory.get('VmRSS'))}; "
         f"PostgreSQL sessions opened while it ran: {dl.get('db_sessions', '–')}",
+        *(
+            [
+                f"- before the worker started: VACUUM of the outbox, CHECKPOINT, then {q['waited_seconds']} s to "
+                f"{q['idle_share']:.0%} idle"
+            ]
+            if (q := dl.get("quiet"))
+            else []
+        ),
         *([f"- note: {dl['reason']}"] if dl["reason"] else []),
     ]
     p = dl.get("profile")
@@ -336,6 +345,10 @@ def write(results: dict[str, Any]) -> Path:
         "## Delivery (20,000 queued notifications, fake WeChat with 50 ms latency)",
         "",
         *_delivery(full.get("delivery")),
+        "",
+        "### The same with two `xinyuan worker` processes (production runs one or more)",
+        "",
+        *_delivery(full.get("delivery_two_workers")),
         "",
         "## Memory",
         "",

@@ -40,6 +40,7 @@ class SizeResult:
     floor_memory_kb: dict[str, int] = field(default_factory=dict)
     race: RaceResult | None = None
     delivery: DeliveryResult | None = None
+    delivery_two_workers: DeliveryResult | None = None
     profiles: list[dict[str, Any]] = field(default_factory=list)
     cprofiles: list[dict[str, Any]] = field(default_factory=list)
     sql: dict[str, Any] | None = None
@@ -55,6 +56,7 @@ class SizeResult:
             "floor_memory_kb": self.floor_memory_kb,
             "race": self.race.as_dict() if self.race else None,
             "delivery": self.delivery.as_dict() if self.delivery else None,
+            "delivery_two_workers": self.delivery_two_workers.as_dict() if self.delivery_two_workers else None,
             "profiles": self.profiles,
             "cprofiles": self.cprofiles,
             "sql": self.sql,
@@ -142,6 +144,8 @@ async def run_size(size: int, full: bool) -> SizeResult:
     if full:
         out.delivery = await run_delivery(out.database)
         print(f"    delivery: {out.delivery.as_dict()}")
+        out.delivery_two_workers = await run_delivery(out.database, workers=2)
+        print(f"    delivery, two workers: {out.delivery_two_workers.as_dict()}")
     return out
 
 
