@@ -28,22 +28,13 @@ from app.main import create_app
 from app.models import Base
 from app.seed import seed_session
 from app.wechat.fake import FakeWeChatState, create_fake_wechat_app
-from tests.helpers import Api
+from tests.helpers import Api, admin_sql
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 
 def pytest_report_header() -> str:
     return f"database: {'PostgreSQL ' + make_url(PG_URL).render_as_string() if PG_URL else 'SQLite'}"
-
-
-async def _admin(url: str, sql: str) -> None:
-    engine = create_engine(url, isolation_level="AUTOCOMMIT", pool_size=1)
-    try:
-        async with engine.connect() as conn:
-            await conn.execute(text(sql))
-    finally:
-        await engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -55,7 +46,7 @@ def db_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         return
     name = f"xinyuan_test_{uuid.uuid4().hex[:10]}"
     try:
-        asyncio.run(_admin(PG_URL, f'CREATE DATABASE "{name}"'))
+        asyncio.run(admin_sql(PG_URL, f'CREATE DATABASE "{name}"'))
     except Exception as exc:  # CI requires PostgreSQL: fail the run, never skip it
         pytest.exit(f"TEST_DATABASE_URL is set but PostgreSQL is not reachable: {exc!r}", returncode=3)
     url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
@@ -63,7 +54,7 @@ def db_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         command.upgrade(alembic_config(url), "head")  # type: ignore[arg-type]
         yield url
     finally:
-        asyncio.run(_admin(PG_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        asyncio.run(admin_sql(PG_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def is_postgres(url: str) -> bool:

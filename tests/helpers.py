@@ -6,6 +6,9 @@ import itertools
 from typing import Any
 
 import httpx
+from sqlalchemy import text
+
+from app.db import create_engine
 
 _nonce = itertools.count(1)
 PROBLEM = "application/problem+json"
@@ -66,3 +69,13 @@ def assert_problem(resp: httpx.Response, status: int, code: str) -> dict[str, An
     body = dict(resp.json())
     assert body["code"] == code and body["status"] == status and body["detail"], body
     return body
+
+
+async def admin_sql(url: str, sql: str) -> None:
+    """One statement outside any transaction on the server of `url` (CREATE DATABASE, DROP DATABASE ...)."""
+    engine = create_engine(url, isolation_level="AUTOCOMMIT", pool_size=1)
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text(sql))
+    finally:
+        await engine.dispose()

@@ -46,6 +46,7 @@ from app.seed import seed_session
 from app.stats.scope import wish_filters
 from app.stats.window import Window
 from app.wishes.models import Wish
+from tests.helpers import admin_sql
 
 COMMUNITIES = 50
 WINDOWS = (30, 92, 366)
@@ -90,13 +91,6 @@ LEDGER_SQL = """
 INSERT INTO service_records (user_id, community_id, wish_id, kind, minutes, at)
 SELECT assignee_id, community_id, id, 'complete', service_minutes, done_at FROM wishes WHERE status = 'done'
 """
-
-
-async def _admin(url: str, sql: str) -> None:
-    engine = create_engine(url, isolation_level="AUTOCOMMIT", pool_size=1)
-    async with engine.connect() as conn:
-        await conn.execute(text(sql))
-    await engine.dispose()
 
 
 async def _widen(session: AsyncSession) -> None:
@@ -240,7 +234,7 @@ def main(server_url: str, n: int) -> None:
         asyncio.run(_report(os.environ["REUSE"]))
         return
     name = f"xinyuan_bench_{uuid.uuid4().hex[:8]}"
-    asyncio.run(_admin(server_url, f'CREATE DATABASE "{name}"'))
+    asyncio.run(admin_sql(server_url, f'CREATE DATABASE "{name}"'))
     url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
     try:
         command.upgrade(alembic_config(url), "head")  # type: ignore[arg-type]  (runs its own event loop)
@@ -250,7 +244,7 @@ def main(server_url: str, n: int) -> None:
         if os.environ.get("KEEP"):
             print(f"kept {url}")
         else:
-            asyncio.run(_admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            asyncio.run(admin_sql(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 if __name__ == "__main__":

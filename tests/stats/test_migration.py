@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from app.cli import alembic_config
 from app.db import create_engine
 from tests.conftest import PG_URL
+from tests.helpers import admin_sql
 
 NOW = "2026-11-01 08:00:00.000000"
 
@@ -67,15 +68,6 @@ def test_0005_is_nothing_on_sqlite_and_goes_both_ways(tmp_path: Path) -> None:
     assert _rows(db, "SELECT version_num FROM alembic_version") == [("0004",)]
 
 
-async def _admin(sql: str) -> None:
-    engine = create_engine(PG_URL, isolation_level="AUTOCOMMIT", pool_size=1)
-    try:
-        async with engine.connect() as conn:
-            await conn.execute(text(sql))
-    finally:
-        await engine.dispose()
-
-
 async def _index(url: str) -> list[str]:
     engine = create_engine(url)
     try:
@@ -91,7 +83,7 @@ async def _index(url: str) -> list[str]:
 @pytest.mark.postgres_only
 def test_0005_adds_and_removes_the_response_minutes_index_on_postgresql() -> None:
     name = f"xinyuan_test_0005_{uuid.uuid4().hex[:8]}"
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    asyncio.run(admin_sql(PG_URL, f'CREATE DATABASE "{name}"'))
     url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     try:
         config = alembic_config(url)
@@ -103,4 +95,4 @@ def test_0005_adds_and_removes_the_response_minutes_index_on_postgresql() -> Non
         command.downgrade(config, "0004")  # type: ignore[arg-type]
         assert asyncio.run(_index(url)) == []
     finally:
-        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        asyncio.run(admin_sql(PG_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
