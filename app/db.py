@@ -154,7 +154,7 @@ SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 async def _statements_commit_alone(session: SessionDep) -> None:
     if session.in_transaction():
         raise RuntimeError("AutocommitReads must come before anything else uses the request's session")
-    if session.get_bind().dialect.name == "postgresql":
+    if on_postgresql(session):
         await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
@@ -165,8 +165,13 @@ async def _statements_commit_alone(session: SessionDep) -> None:
 AutocommitReads = Depends(_statements_commit_alone)
 
 
+def on_postgresql(session: AsyncSession) -> bool:
+    """True on PostgreSQL, False on SQLite: for the few statements that differ between them."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
 def upsert_insert(session: AsyncSession, table: type[Base]) -> postgresql.Insert | sqlite.Insert:
     """INSERT with ON CONFLICT, which PostgreSQL and SQLite both have (SQLAlchemy spells it per dialect)."""
-    if session.get_bind().dialect.name == "postgresql":
+    if on_postgresql(session):
         return postgresql.insert(table)
     return sqlite.insert(table)

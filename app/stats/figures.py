@@ -37,6 +37,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db import on_postgresql
 from app.members.models import Member
 from app.orgs.models import Level, Org
 from app.stats.medians import median_of, medians, sqlite_medians, summary_query
@@ -95,7 +96,7 @@ async def custom_plans(session: AsyncSession) -> None:
     guessed one community of 100 wishes and looked up each wish's community one by one (1.4 s instead of 0.6 s for
     a district's year at 1,000,000 wishes). Planning afresh costs about a millisecond.
     """
-    if session.get_bind().dialect.name == "postgresql":
+    if on_postgresql(session):
         await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
 
 
@@ -191,7 +192,7 @@ async def compute(
 ) -> dict[Key, Figures]:
     """Figures per row key. Rows with no wishes appear only if they have members."""
     await custom_plans(session)
-    postgres = session.get_bind().dialect.name == "postgresql"
+    postgres = on_postgresql(session)
     found: dict[Key, Any]
     if postgres and g.wish_key is None:  # the summary: counts and median in one statement
         rows = list(await session.execute(summary_query(scope, status_counts(scope, now, limit_minutes))))
