@@ -1,4 +1,4 @@
-"""The `xinyuan` command: serve, worker, migrate, seed-demo, grant-admin, retention."""
+"""The `xinyuan` command: serve, worker, migrate, seed-demo, grant-admin, retention, db."""
 
 from __future__ import annotations
 
@@ -23,12 +23,16 @@ def alembic_config(url: str | None = None) -> object:
     return config
 
 
-def _prepare_sqlite_dir(settings: Settings) -> None:
-    prefix = "sqlite+aiosqlite:///"
-    if settings.database_url.startswith(prefix):
-        path = settings.database_url.removeprefix(prefix)
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+def _settings() -> Settings:
+    """The settings, with DATABASE_URL unset meaning this checkout's embedded PostgreSQL (started if need be)."""
+    from app.embedded_pg import EmbeddedUnavailable, database_url
+
+    settings = get_settings()
+    try:
+        url = database_url(settings.database_url, Path(settings.embedded_pgdata))
+    except EmbeddedUnavailable as exc:
+        raise click.ClickException(f"{exc}; or set DATABASE_URL to a PostgreSQL server") from exc
+    return settings.model_copy(update={"database_url": url})
 
 
 @click.group()
@@ -46,7 +50,7 @@ def serve(host: str | None, port: int | None) -> None:
     from app.main import create_app
     from app.observability.logs import configure_logging
 
-    base = get_settings()
+    base = _settings()
     settings = base.model_copy(update={"host": host or base.host, "port": port or base.port})
     configure_logging(settings.log_level, bool(settings.log_json))
     uvicorn.run(
@@ -67,7 +71,7 @@ def worker() -> None:
     from app.observability.logs import configure_logging
     from app.worker import run_worker
 
-    settings = get_settings()
+    settings = _settings()
     configure_logging(settings.log_level, bool(settings.log_json))
     with asyncio.Runner(loop_factory=_fast_loop()) as runner:
         runner.run(run_worker(settings))
@@ -89,8 +93,7 @@ def migrate() -> None:
     """Bring the database schema to the newest migration."""
     from alembic import command
 
-    settings = get_settings()
-    _prepare_sqlite_dir(settings)
+    settings = _settings()
     command.upgrade(alembic_config(settings.database_url), "head")  # type: ignore[arg-type]
     click.echo("database at the newest migration")
 
@@ -100,7 +103,7 @@ def seed_demo() -> None:
     """Load the demo district (idempotent: running it again changes nothing)."""
     from app.seed import seed
 
-    summary = asyncio.run(seed(get_settings().database_url))
+    summary = asyncio.run(seed(_settings().database_url))
     click.echo(summary)
 
 
@@ -111,7 +114,7 @@ def grant_admin(openid: str, org_id: int) -> None:
     """Make the user with this openid an admin over the org (creating the user if they never signed in)."""
     from app.seed import grant_admin as grant
 
-    click.echo(asyncio.run(grant(get_settings().database_url, openid, org_id)))
+    click.echo(asyncio.run(grant(_settings().database_url, openid, org_id)))
 
 
 @main.command()
@@ -130,9 +133,49 @@ def retention(days: int | None) -> None:
     from app.observability.logs import configure_logging
     from app.privacy.retention import run_retention
 
-    settings = get_settings()
+    settings = _settings()
     configure_logging(settings.log_level, bool(settings.log_json))
     days = days or settings.retention_days
     if days <= settings.reopen_days:
         raise click.BadParameter(f"must exceed REOPEN_DAYS ({settings.reopen_days}): done wishes may be reopened")
     click.echo(asyncio.run(run_retention(settings.database_url, utcnow(), days)))
+
+
+@main.group()
+def db() -> None:
+    """The embedded PostgreSQL of this checkout (used when DATABASE_URL is unset)."""
+
+
+def _pgdata() -> Path:
+    return Path(get_settings().embedded_pgdata)
+
+
+@db.command("status")
+def db_status() -> None:
+    """Whether it runs, where its data lives, and its DATABASE_URL."""
+    from app.embedded_pg import status
+
+    settings = get_settings()
+    if settings.database_url:
+        click.echo("DATABASE_URL is set: the embedded PostgreSQL is not used")
+    click.echo(status(_pgdata()).describe())
+
+
+@db.command("stop")
+def db_stop() -> None:
+    """Stop it (its data stays; the next xinyuan command starts it again)."""
+    from app.embedded_pg import stop
+
+    click.echo("stopped" if stop(_pgdata()) else "not running")
+
+
+@db.command("psql")
+def db_psql() -> None:
+    """Open psql on it."""
+    from app.embedded_pg import EmbeddedUnavailable, ensure_running, exec_psql
+
+    try:
+        ensure_running(_pgdata())
+        exec_psql(_pgdata())
+    except EmbeddedUnavailable as exc:
+        raise click.ClickException(str(exc)) from exc

@@ -72,7 +72,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     app_env: Literal["dev", "prod"] = "dev"
-    database_url: str = "sqlite+aiosqlite:///./var/xinyuan.db"
+    # Empty: the embedded PostgreSQL of this checkout (app/embedded_pg.py), started on first use; not in prod.
+    database_url: str = ""
+    # Where the embedded PostgreSQL keeps its data (DATABASE_URL unset only).
+    embedded_pgdata: str = "var/pgdata"
     secret_key: str = DEV_SECRET_KEY
     access_token_minutes: int = Field(default=7 * 24 * 60, ge=1)
     timezone: str = "Asia/Shanghai"
@@ -140,8 +143,6 @@ class Settings(BaseSettings):
     rate_limit_wishes_per_day: int = Field(default=20, ge=1)
     # Proxies trusted to name the client in X-Forwarded-For (uvicorn proxy_headers); comma-separated, `*` any.
     forwarded_allow_ips: str = "127.0.0.1,::1"
-    # APP_ENV=prod refuses SQLite unless this is true (a deliberate one-machine, one-process install).
-    allow_sqlite_in_prod: bool = False
     # /docs, /redoc and /openapi.json. Empty: on in dev, off in prod.
     docs_enabled: bool | None = None
     # `xinyuan retention` erases the address and phone of wishes closed longer ago than this (PIPL).
@@ -185,8 +186,8 @@ class Settings(BaseSettings):
             return
         if self.wechat_appid == DEV_WECHAT_APPID:
             raise ConfigError("APP_ENV=prod needs WECHAT_APPID set to the mini-program's AppID")
-        if self.database_url.startswith("sqlite") and not self.allow_sqlite_in_prod:
-            raise ConfigError("APP_ENV=prod needs PostgreSQL (or ALLOW_SQLITE_IN_PROD=true for a one-process install)")
+        if not self.database_url:
+            raise ConfigError("APP_ENV=prod needs DATABASE_URL: the embedded PostgreSQL is for development only")
 
     @property
     def is_fake_wechat(self) -> bool:

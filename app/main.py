@@ -3,11 +3,14 @@ dev) the relay that sends WeChat messages."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import Depends, FastAPI
 
+from app import embedded_pg
 from app.auth.router import router as auth_router
 from app.catalog.router import router as catalog_router
 from app.config import Settings, get_settings
@@ -38,7 +41,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = create_engine(settings.database_url)
+        # DATABASE_URL unset: this checkout's embedded PostgreSQL (started if need be; refused in prod by config).
+        url = settings.database_url or await asyncio.to_thread(
+            embedded_pg.database_url, "", Path(settings.embedded_pgdata)
+        )
+        engine = create_engine(url)
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine)
         async with open_wechat(settings) as wechat:

@@ -2,12 +2,14 @@
 
 import asyncio
 from logging.config import fileConfig
+from pathlib import Path
 
 from alembic import context
 from sqlalchemy.engine import Connection
 
 from app.config import get_settings
 from app.db import create_engine
+from app.embedded_pg import database_url
 from app.models import Base
 
 config = context.config
@@ -18,18 +20,20 @@ target_metadata = Base.metadata
 
 
 def _url() -> str:
-    return str(config.attributes.get("url") or get_settings().database_url)
+    if config.attributes.get("url"):
+        return str(config.attributes["url"])
+    settings = get_settings()
+    return database_url(settings.database_url, Path(settings.embedded_pgdata))
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=_url(), target_metadata=target_metadata, literal_binds=True, render_as_batch=True)
+    context.configure(url=_url(), target_metadata=target_metadata, literal_binds=True)
     with context.begin_transaction():
         context.run_migrations()
 
 
 def _run(connection: Connection) -> None:
-    # Batch mode lets later migrations alter tables on SQLite too.
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    context.configure(connection=connection, target_metadata=target_metadata)
     with context.begin_transaction():
         context.run_migrations()
 
