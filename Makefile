@@ -3,12 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-# The Python suite runs on SQLite and then on PostgreSQL. Set TEST_DATABASE_URL= (empty) to skip PostgreSQL.
-TEST_DATABASE_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: venv run test test-py test-sqlite test-pg test-node lint typecheck fmt lock bench clean
+.PHONY: venv run test test-py test-node lint typecheck fmt lock bench clean
 
 venv: $(STAMP)
 
@@ -33,14 +31,10 @@ lint: venv
 typecheck: venv
 	$(BIN)/mypy
 
-test-py: test-sqlite test-pg
-
-test-sqlite: venv
-	TEST_DATABASE_URL= $(BIN)/pytest
-
-test-pg: venv
-	@if [ -z "$(TEST_DATABASE_URL)" ]; then echo "TEST_DATABASE_URL is empty: PostgreSQL suite skipped"; \
-	else TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest; fi
+# The Python suite, on PostgreSQL: the server of TEST_DATABASE_URL when it is set (CI sets it to the machine's),
+# otherwise an embedded one that the suite starts in a temporary directory and removes afterwards.
+test-py: venv
+	$(BIN)/pytest
 
 test-node:
 	cd miniprogram_stub && npm ci --no-audit --no-fund --loglevel=error && npm test
@@ -51,7 +45,7 @@ fmt: venv
 
 lock:
 	rm -rf /tmp/xinyuan-lock && $(PYTHON) -m venv /tmp/xinyuan-lock
-	/tmp/xinyuan-lock/bin/pip install -q -e '.[dev]'
+	/tmp/xinyuan-lock/bin/pip install -q -e '.[dev,embedded]'
 	( echo '# Pinned versions for `make` (regenerate: make lock). Installed with `pip install -r requirements.lock`.'; \
 	  /tmp/xinyuan-lock/bin/pip freeze --exclude-editable ) > requirements.lock
 
@@ -59,4 +53,5 @@ bench: venv
 	$(BIN)/python -m bench.run
 
 clean:
+	-$(BIN)/xinyuan db stop
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -12,7 +12,6 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, MetaData, TypeDecorator, event
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
@@ -25,7 +24,7 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-# PostgreSQL: how long a lost or silent database may hold a request before it is answered 503 (app/errors.py).
+# How long a lost or silent database may hold a request before it is answered 503 (app/errors.py).
 # A connect (asyncpg `timeout`), a statement (asyncpg `command_timeout`), a free
 # connection of the pool. DATABASE_URL may say otherwise: `...?timeout=10&command_timeout=120`.
 CONNECT_TIMEOUT_SECONDS = 5.0
@@ -37,7 +36,7 @@ APPLICATION_NAME = "xinyuan"
 
 
 class UTCDateTime(TypeDecorator[datetime]):
-    """Timezone-aware UTC datetimes on every backend (SQLite stores naive values)."""
+    """Timezone-aware UTC datetimes: a naive one is refused rather than taken for the server's local time."""
 
     impl = DateTime(timezone=True)
     cache_ok = True
@@ -63,24 +62,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def create_engine(
-    url: str,
-    *,
-    sqlite_immediate: bool = True,
-    command_timeout: float | None = COMMAND_TIMEOUT_SECONDS,
-    **kwargs: Any,
-) -> AsyncEngine:
-    """`sqlite_immediate=False`: every statement commits on its own (test inspection; never holds the lock).
+def create_engine(url: str, *, command_timeout: float | None = COMMAND_TIMEOUT_SECONDS, **kwargs: Any) -> AsyncEngine:
+    """An engine for a PostgreSQL URL (`postgresql+asyncpg://...`).
 
-    `command_timeout`: PostgreSQL statements longer than this fail (503); None for jobs whose statements may
-    rightly run long at district scale (migrations building indexes, the retention job).
+    `command_timeout`: statements longer than this fail (503); None for jobs whose statements may rightly run long
+    at district scale (migrations building indexes, the retention job).
     """
-    if url.startswith("sqlite"):
-        engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        if sqlite_immediate:
-            event.listen(engine.sync_engine, "begin", _sqlite_begin)
-        return engine
     # Up to 30 connections, all kept once opened (asyncpg's own pool does the same). With 10 kept and 20 more
     # "overflow", a busy minute closed and reopened connections all the time: 60-200 new PostgreSQL sessions in a
     # 25 s benchmark run, each a backend started, for nothing.
@@ -117,21 +104,6 @@ def _connect_or_unavailable(dialect: Dialect, _record: Any, cargs: Any, cparams:
         raise dialect.loaded_dbapi.OperationalError(f"cannot connect to the database: {exc!r}", exc) from exc
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-    # Let SQLAlchemy, not the driver, begin transactions (so SAVEPOINT works) ...
-    dbapi_conn.isolation_level = None
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA busy_timeout=30000")
-    cur.close()
-
-
-def _sqlite_begin(conn: Any) -> None:
-    # ... and take the write lock up front: a read-then-write transaction cannot then fail to upgrade its lock.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
@@ -154,24 +126,11 @@ SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 async def _statements_commit_alone(session: SessionDep) -> None:
     if session.in_transaction():
         raise RuntimeError("AutocommitReads must come before anything else uses the request's session")
-    if on_postgresql(session):
-        await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
-# A route dependency for reads whose only write is one statement (the contact access log): on PostgreSQL each
-# statement then commits alone, which saves the BEGIN and COMMIT round trips (two of a queue page's five).
+# A route dependency for reads whose only write is one statement (the contact access log): each statement then
+# commits alone, which saves the BEGIN and COMMIT round trips (two of a queue page's five).
 # The reads see what they would in a transaction: under READ COMMITTED each statement takes its own snapshot.
 # Not for a route that writes twice, locks rows or sets anything LOCAL.
 AutocommitReads = Depends(_statements_commit_alone)
-
-
-def on_postgresql(session: AsyncSession) -> bool:
-    """True on PostgreSQL, False on SQLite: for the few statements that differ between them."""
-    return session.get_bind().dialect.name == "postgresql"
-
-
-def upsert_insert(session: AsyncSession, table: type[Base]) -> postgresql.Insert | sqlite.Insert:
-    """INSERT with ON CONFLICT, which PostgreSQL and SQLite both have (SQLAlchemy spells it per dialect)."""
-    if on_postgresql(session):
-        return postgresql.insert(table)
-    return sqlite.insert(table)

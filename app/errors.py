@@ -182,7 +182,7 @@ _OUTAGE_SQLSTATES = frozenset({"57P01", "57P02", "57P03", "53300"})
 def is_database_outage(exc: BaseException) -> bool:
     """The database is gone, refusing or silent (retry later), as opposed to a statement it rejected (a bug).
 
-    OperationalError: SQLite locked or unreachable, or a PostgreSQL connect that failed (app/db.py). A connection
+    OperationalError: a connect that failed (app/db.py). A connection
     that died under a statement is flagged `connection_invalidated`, whatever its class (asyncpg's InterfaceError
     "connection is closed" among them; its other InterfaceErrors are misuse, so bugs).
     """

@@ -1,8 +1,8 @@
 """`make bench`: seed each size, run the scenarios, profile the slowest, and write bench/RESULTS.md.
 
-Needs PostgreSQL on 127.0.0.1 (BENCH_PG), the venv, and preferably wrk (`apt-get install wrk`; without it the
-Python generator is used, pinned to one core). Knobs are in bench/settings.py; `BENCH_SIZES=10k make bench` is the
-quick run. Not part of `make test` or CI.
+Needs the venv, PostgreSQL (BENCH_PG on 127.0.0.1, or the embedded server when unset) and preferably wrk
+(`apt-get install wrk`; without it the Python generator is used, pinned to one core). Knobs are in
+bench/settings.py; `BENCH_SIZES=10k make bench` is the quick run. Not part of `make test` or CI.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Where the benchmark's databases and servers live, and its knobs (environment variables, all optional).
 
-- `BENCH_PG`: the PostgreSQL server, `postgresql://postgres@127.0.0.1:5432` by default (loopback only);
+- `BENCH_PG`: the PostgreSQL server on this machine, e.g. `postgresql://postgres@127.0.0.1:5432` (loopback only);
+  unset: this checkout's embedded PostgreSQL (app/embedded_pg.py, data in var/pgdata), started if need be;
 - `BENCH_SIZES`: the district sizes to run, `10k,1m` by default (`BENCH_SIZES=10k` is the quick run);
 - `BENCH_SECONDS` (20) and `BENCH_WARMUP` (5): each HTTP scenario's measured time and warm-up;
 - `BENCH_CONNECTIONS` (50): concurrent clients; `BENCH_RACE_ROUNDS` (100): rounds of the grab race;
@@ -12,9 +13,14 @@
 from __future__ import annotations
 
 import os
+from functools import cache
+from pathlib import Path
 from urllib.parse import urlsplit
 
-PG = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432").rstrip("/")
+from sqlalchemy.engine import make_url
+
+PG = os.environ.get("BENCH_PG", "").rstrip("/")
+EMBEDDED_PGDATA = Path(__file__).resolve().parent.parent / "var" / "pgdata"
 HOST = "127.0.0.1"  # every server the benchmark starts listens here, and every request goes here
 APP_PORT = 18400
 FLOOR_PORT = 18401
@@ -23,19 +29,31 @@ FAKE_WECHAT_PORT = 18402
 
 def _check_loopback() -> None:
     host = urlsplit(PG).hostname
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    if PG and host not in ("127.0.0.1", "localhost", "::1"):
         raise SystemExit(f"BENCH_PG must point at this machine (127.0.0.1), not {host}")
 
 
 _check_loopback()
 
 
+@cache
+def _server() -> tuple[str, str]:
+    """The server as (`postgresql://user@host:port`, `?query`): BENCH_PG's, or the embedded one's unix socket."""
+    if PG:
+        return PG, ""
+    from app.embedded_pg import ensure_running
+
+    url = make_url(ensure_running(EMBEDDED_PGDATA))
+    return f"postgresql://{url.username}@", f"?host={url.query['host']}"
+
+
 def admin_dsn() -> str:
-    return f"{PG}/postgres"
+    return db_dsn("postgres")
 
 
 def db_dsn(name: str) -> str:
-    return f"{PG}/{name}"
+    base, query = _server()
+    return f"{base}/{name}{query}"
 
 
 def sqlalchemy_url(name: str) -> str:

@@ -1,16 +1,22 @@
-"""Test fixtures: a real database built by `alembic upgrade head`, the fake WeChat on a real HTTP port, and an
-httpx client over the app. SQLite by default; PostgreSQL when TEST_DATABASE_URL is set (then a throwaway database
-is created on that server for this run, so parallel runs do not meet)."""
+"""Test fixtures: a real PostgreSQL database built by `alembic upgrade head`, the fake WeChat on a real HTTP port,
+and an httpx client over the app.
+
+The server is TEST_DATABASE_URL's when it is set (CI: the machine's; the run fails, never skips, if it cannot be
+reached), otherwise an embedded one (app/embedded_pg.py) started for this run in a temporary directory. Either way a
+throwaway database is created on it for this run, so parallel runs do not meet."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import socket
+import tempfile
 import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -21,6 +27,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import embedded_pg
 from app.cli import alembic_config
 from app.config import Settings
 from app.db import create_engine, create_sessionmaker
@@ -34,31 +41,45 @@ PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 
 def pytest_report_header() -> str:
-    return f"database: {'PostgreSQL ' + make_url(PG_URL).render_as_string() if PG_URL else 'SQLite'}"
+    return f"database: {make_url(PG_URL).render_as_string() if PG_URL else 'embedded PostgreSQL (temporary)'}"
 
 
 @pytest.fixture(scope="session")
-def db_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not PG_URL:
-        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-        command.upgrade(alembic_config(url), "head")  # type: ignore[arg-type]
-        yield url
+def server_url() -> Iterator[str]:
+    """A URL of the server the suite runs on (its maintenance database): create databases through it."""
+    if PG_URL:
+        yield PG_URL
         return
+    home = Path(tempfile.mkdtemp(prefix="xinyuan-test-pg-"))  # short: the unix socket's path has a length limit
+    try:
+        yield embedded_pg.ensure_running(home / "pgdata")
+    finally:
+        embedded_pg.stop(home / "pgdata")
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def create_database(server: str) -> str:
+    """A new empty database on `server`; its URL."""
     name = f"xinyuan_test_{uuid.uuid4().hex[:10]}"
     try:
-        asyncio.run(admin_sql(PG_URL, f'CREATE DATABASE "{name}"'))
+        asyncio.run(admin_sql(server, f'CREATE DATABASE "{name}"'))
     except Exception as exc:  # CI requires PostgreSQL: fail the run, never skip it
-        pytest.exit(f"TEST_DATABASE_URL is set but PostgreSQL is not reachable: {exc!r}", returncode=3)
-    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+        pytest.exit(f"PostgreSQL at {make_url(server).render_as_string()} is not reachable: {exc!r}", returncode=3)
+    return make_url(server).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(server: str, url: str) -> None:
+    asyncio.run(admin_sql(server, f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def db_url(server_url: str) -> Iterator[str]:
+    url = create_database(server_url)
     try:
         command.upgrade(alembic_config(url), "head")  # type: ignore[arg-type]
         yield url
     finally:
-        asyncio.run(admin_sql(PG_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
-def is_postgres(url: str) -> bool:
-    return url.startswith("postgresql")
+        drop_database(server_url, url)
 
 
 def _free_port() -> int:
@@ -105,11 +126,7 @@ async def _truncate(url: str) -> None:
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     try:
         async with engine.begin() as conn:
-            if is_postgres(url):
-                await conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-            else:
-                for name in tables:
-                    await conn.execute(text(f"DELETE FROM {name}"))
+            await conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
     finally:
         await engine.dispose()
 
@@ -133,9 +150,9 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 async def session(settings: Settings, app: FastAPI) -> AsyncIterator[AsyncSession]:
     """A separate session for looking at rows directly (what the API wrote, or that nothing was written).
 
-    On SQLite each statement commits by itself, so this session never holds the lock the app needs. Objects stay
-    in its identity map: re-read with `select(...).execution_options(populate_existing=True)` after API calls."""
-    engine = create_engine(settings.database_url, sqlite_immediate=False)
+    Objects stay in its identity map: re-read with `select(...).execution_options(populate_existing=True)` after
+    API calls."""
+    engine = create_engine(settings.database_url)
     async with create_sessionmaker(engine)() as s:
         yield s
     await engine.dispose()
@@ -150,10 +167,3 @@ async def demo(app: FastAPI) -> None:
 @pytest.fixture
 async def api(client: httpx.AsyncClient, demo: None) -> Api:
     return Api(client)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # Race tests need a server with row-level concurrency: they run in the PostgreSQL pass of `make test`.
-    for item in items:
-        if "postgres_only" in item.keywords and not PG_URL:
-            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (runs in the PostgreSQL pass of make test)"))

@@ -41,7 +41,7 @@ def test_a_complete_prod_configuration_starts() -> None:
         ({"wechat_secret": ""}, "WECHAT_SECRET"),
         ({"wechat_appid": "wx-dev-appid"}, "WECHAT_APPID"),
         ({"wechat_mode": "fake"}, "WECHAT_MODE"),
-        ({"database_url": "sqlite+aiosqlite:///./var/xinyuan.db"}, "SQLITE"),
+        ({"database_url": ""}, "DATABASE_URL"),  # the embedded PostgreSQL is for development only
         ({"retention_days": 7}, "RETENTION_DAYS"),
     ],
 )
@@ -50,12 +50,8 @@ def test_prod_refuses_to_start_unsafe(overrides: dict[str, Any], says: str) -> N
         _prod(**overrides)
 
 
-def test_sqlite_in_prod_only_when_asked_for() -> None:
-    assert _prod(database_url="sqlite+aiosqlite:///./x.db", allow_sqlite_in_prod=True).database_url.startswith("sqlite")
-
-
 async def test_prod_serves_no_dev_aids_and_refuses_dev_codes(app: FastAPI, settings: Settings) -> None:
-    prod = _prod(database_url=settings.database_url, allow_sqlite_in_prod=True, wechat_api_base=NO_WECHAT)
+    prod = _prod(database_url=settings.database_url, wechat_api_base=NO_WECHAT)
     async with serve(prod) as client:
         for path in ("/_dev/wechat/messages", "/_dev/wechat/", "/docs", "/redoc", "/openapi.json"):
             assert_problem(await client.get(path), 404, "not_found")
@@ -71,7 +67,7 @@ async def test_docs_follow_the_setting(app: FastAPI, settings: Settings) -> None
     async with serve(settings) as dev:
         assert (await dev.get("/docs")).status_code == 200
         assert (await dev.get("/openapi.json")).status_code == 200
-    prod = _prod(database_url=settings.database_url, allow_sqlite_in_prod=True, docs_enabled=True)
+    prod = _prod(database_url=settings.database_url, docs_enabled=True)
     async with serve(prod) as client:
         assert (await client.get("/openapi.json")).status_code == 200
         assert (await client.get("/_dev/wechat/messages")).status_code == 404

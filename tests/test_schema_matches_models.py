@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection
@@ -19,8 +18,6 @@ def _diff(connection: Connection) -> list[Any]:
     return list(compare_metadata(context, Base.metadata))
 
 
-# SQLite cannot reflect expression indexes (the PostgreSQL-only ones are skipped there, and alembic says so).
-@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based index")
 async def test_migrated_schema_equals_the_models(db_url: str) -> None:
     engine = create_engine(db_url)
     try:

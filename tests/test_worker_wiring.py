@@ -23,7 +23,7 @@ from tests.helpers import Api
 async def test_in_process_sweeper_notices_an_overdue_wish(settings: Settings) -> None:
     live = settings.model_copy(update={"relay_in_process": True, "sweep_interval_seconds": 0.2})
     app = create_app(live)
-    engine = create_engine(live.database_url, sqlite_immediate=False)
+    engine = create_engine(live.database_url)
     try:
         async with app.router.lifespan_context(app):
             async with create_sessionmaker(app.state.engine)() as s, s.begin():

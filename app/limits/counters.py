@@ -1,4 +1,4 @@
-"""Fixed-window counters in the database: one atomic upsert-increment per hit, on SQLite and PostgreSQL alike."""
+"""Fixed-window counters in the database: one atomic upsert-increment (INSERT ... ON CONFLICT) per hit."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.sql.dml import ReturningInsert
 
@@ -28,20 +28,17 @@ async def hit(sessionmaker: async_sessionmaker[AsyncSession], key: str, seconds:
     start = int(now.timestamp()) // seconds * seconds
     expires_at = datetime.fromtimestamp(start + seconds, UTC)
     async with sessionmaker() as session, session.begin():
-        count: int | None = await session.scalar(_increment(session.get_bind().dialect.name, key, start, expires_at))
+        count: int | None = await session.scalar(_increment(key, start, expires_at))
     assert count is not None
     return Window(count=count, resets_in=(expires_at - now).total_seconds())
 
 
-def _increment(dialect: str, key: str, start: int, expires_at: datetime) -> ReturningInsert[tuple[int]]:
+def _increment(key: str, start: int, expires_at: datetime) -> ReturningInsert[tuple[int]]:
     values = {"key": key, "window_start": start, "count": 1, "expires_at": expires_at}
     conflict = [RateCounter.key, RateCounter.window_start]
     bump = {"count": RateCounter.count + 1}
-    if dialect == "postgresql":
-        on_pg = postgresql.insert(RateCounter).values(**values)
-        return on_pg.on_conflict_do_update(index_elements=conflict, set_=bump).returning(RateCounter.count)
-    on_sqlite = sqlite.insert(RateCounter).values(**values)
-    return on_sqlite.on_conflict_do_update(index_elements=conflict, set_=bump).returning(RateCounter.count)
+    stmt = insert(RateCounter).values(**values)
+    return stmt.on_conflict_do_update(index_elements=conflict, set_=bump).returning(RateCounter.count)
 
 
 async def prune_counters(session: AsyncSession, now: datetime, keep: timedelta = timedelta(0)) -> int:

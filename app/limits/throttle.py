@@ -73,7 +73,7 @@ LoginThrottleDep = Annotated[LoginThrottle, Depends(login_throttle)]
 async def check_daily_wishes(session: AsyncSession, resident_id: int, limit: int, now: datetime) -> None:
     """Refuse a new wish when the resident ordered `limit` in the last 24 hours.
 
-    The resident's row is locked first (PostgreSQL; SQLite writes one at a time anyway), so two concurrent orders
+    The resident's row is locked first, so two concurrent orders
     of one resident are counted one after the other and cannot both slip under the limit.
     """
     await session.execute(select(User.id).where(User.id == resident_id).with_for_update(key_share=True))

@@ -28,7 +28,6 @@ class MemberReport(Base):
             "user_id",
             "community_id",
             unique=True,
-            sqlite_where=text("status = 'pending'"),
             postgresql_where=text("status = 'pending'"),
         ),
     )

@@ -40,7 +40,6 @@ class Notification(Base):
             "ix_notifications_pending",
             "next_attempt_at",
             "id",
-            sqlite_where=text(PENDING_SQL),
             postgresql_where=text(PENDING_SQL),
         ),
     )

@@ -11,10 +11,11 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
-from app.db import upsert_insert, utcnow
+from app.db import utcnow
 from app.notifications.models import SubscriptionQuota
 
 Q = SubscriptionQuota
@@ -24,7 +25,7 @@ async def add_consents(session: AsyncSession, user_id: int, template_ids: Iterab
     """One more send for each template id given (a template twice in the list: two consents)."""
     now = utcnow()
     for template_id in template_ids:
-        stmt = upsert_insert(session, Q).values(user_id=user_id, template_id=template_id, remaining=1, updated_at=now)
+        stmt = insert(Q).values(user_id=user_id, template_id=template_id, remaining=1, updated_at=now)
         stmt = stmt.on_conflict_do_update(
             index_elements=[Q.user_id, Q.template_id], set_={"remaining": Q.remaining + 1, "updated_at": now}
         )
@@ -34,9 +35,8 @@ async def add_consents(session: AsyncSession, user_id: int, template_ids: Iterab
 async def take_many(session: AsyncSession, wanted: Sequence[tuple[int, str]]) -> list[bool]:
     """Use one consent for each (user id, template id) wanted, in order: True where one was left and is now used.
 
-    Two statements for any number of messages. The rows read stay locked until the transaction ends (FOR UPDATE on
-    PostgreSQL, taken in id order so two relays never deadlock; on SQLite the write lock is held from BEGIN
-    IMMEDIATE, app/db.py), so what is written back is what was there less what was taken.
+    Two statements for any number of messages. The rows read stay locked until the transaction ends (FOR UPDATE,
+    taken in id order so two relays never deadlock), so what is written back is what was there less what was taken.
     """
     if not wanted:
         return []

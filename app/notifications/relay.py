@@ -4,9 +4,8 @@ Each message goes claim → send → record, and a relay keeps the three going a
 RELAY_CONCURRENCY messages between claim and record, and claims the next batch as soon as a batch's worth of those
 places is free, without waiting for the sends already under way.
 - claim, one short transaction per batch of RELAY_BATCH_SIZE rows, a handful of statements however big: due rows
-  are locked (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so relays on several machines share the rows; SQLite
-  serialises writers anyway), one consent per row is taken from the users' quota (none left: `no_quota`, nothing
-  is sent), and `claimed_until` is set to now + the lease;
+  are locked (`FOR UPDATE SKIP LOCKED`, so relays on several machines share the rows), one consent per row is
+  taken from the users' quota (none left: `no_quota`, nothing is sent), and `claimed_until` is set to now + the lease;
 - send, outside any transaction, each message as soon as it is claimed;
 - record, one short transaction for all the answers that came in while the previous one was being written: `sent`;
   a retry later (busy, 5xx, timeout) with exponential backoff; `failed` when retries run out or WeChat refuses for
@@ -32,11 +31,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, String, literal_column, select, update
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.auth.models import User
 from app.config import Settings
-from app.db import upsert_insert, utcnow
+from app.db import utcnow
 from app.notifications import quota
 from app.notifications.delivery import build_message, template_for
 from app.notifications.models import Notification, WeChatFlag, WeChatStatus
@@ -329,7 +329,7 @@ class Relay:
                 "detail": exc.errmsg[:200],
                 "flagged_at": utcnow(),
             }
-            await session.execute(upsert_insert(session, WeChatFlag).values(**flag).on_conflict_do_nothing())
+            await session.execute(insert(WeChatFlag).values(**flag).on_conflict_do_nothing())
         if isinstance(exc, BadArgument):
             log.error("notification %s: WeChat refused our data (47003), a bug in keyword fitting: %s", claim.id, exc)
         else:

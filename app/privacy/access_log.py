@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal
-from app.db import UTCDateTime, on_postgresql, utcnow
+from app.db import UTCDateTime, utcnow
 from app.observability.context import current_request_id
 from app.privacy.models import ContactAccess
 from app.wishes.access import parties_of, sees_contact
@@ -66,8 +66,5 @@ async def log_contact_views(session: AsyncSession, principal: Principal, wishes:
 
 
 async def _insert(session: AsyncSession, rows: list[tuple[int, str, str]], common: dict[str, Any]) -> None:
-    if on_postgresql(session):
-        columns = dict(zip(_PER_ROW, map(list, zip(*rows, strict=True)), strict=True))
-        await session.execute(_FROM_ARRAYS, columns | common)
-    else:  # a plain executemany on the table, not the ORM's bulk-persistence layer
-        await session.execute(insert(_TABLE), [dict(zip(_PER_ROW, row, strict=True)) | common for row in rows])
+    columns = dict(zip(_PER_ROW, map(list, zip(*rows, strict=True)), strict=True))
+    await session.execute(_FROM_ARRAYS, columns | common)

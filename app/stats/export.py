@@ -29,7 +29,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased, load_only
 
 from app.catalog.models import Category
-from app.db import on_postgresql
 from app.members.models import Member
 from app.orgs.models import Org
 from app.privacy import mask_phone
@@ -124,10 +123,9 @@ class Source:
 @asynccontextmanager
 async def _snapshot(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
     """A session of its own (the request's is closed while the body streams), and one snapshot for everything it
-    reads: REPEATABLE READ on PostgreSQL; a SQLite transaction is one snapshot already."""
+    reads (REPEATABLE READ)."""
     async with sessionmaker() as session:
-        if on_postgresql(session):
-            await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         await custom_plans(session)
         yield session
 

@@ -28,7 +28,6 @@ from sqlalchemy import (
     Select,
     SQLColumnExpression,
     and_,
-    case,
     func,
     literal,
     select,
@@ -37,10 +36,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db import on_postgresql
 from app.members.models import Member
 from app.orgs.models import Level, Org
-from app.stats.medians import median_of, medians, sqlite_medians, summary_query
+from app.stats.medians import median_of, medians, summary_query
 from app.stats.schemas import Counts, Figures
 from app.stats.scope import Key, Scope, communities_of
 from app.stats.sql import within_minutes
@@ -64,12 +62,6 @@ class Grouping:
     def row(self, key: Key) -> Key:
         return self.rows[key] if self.rows is not None else key
 
-    def row_key(self) -> SQLColumnExpression[Any] | None:
-        """The row's key in SQL (SQLite's medians partition by it)."""
-        if self.rows and self.wish_key is not None:
-            return case(dict(self.rows), value=self.wish_key)
-        return self.wish_key
-
     def row_filter(self, row: Key, keys: list[Key]) -> ColumnElement[bool]:
         """The wishes of one row, given the wish keys it gathers."""
         assert self.wish_key is not None
@@ -89,15 +81,14 @@ def member_filters(org: Org) -> list[ColumnElement[bool]]:
 
 
 async def custom_plans(session: AsyncSession) -> None:
-    """Plan every statement of this transaction for its own parameters (PostgreSQL).
+    """Plan every statement of this transaction for its own parameters.
 
     asyncpg prepares each statement; from the sixth run PostgreSQL may keep one generic plan, made without the
     parameters. The same SQL serves a grid's day and a district's year, and the generic plan fits neither: it
     guessed one community of 100 wishes and looked up each wish's community one by one (1.4 s instead of 0.6 s for
     a district's year at 1,000,000 wishes). Planning afresh costs about a millisecond.
     """
-    if on_postgresql(session):
-        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
 
 
 def _aggregates(now: datetime, limit_minutes: int) -> list[ColumnElement[Any]]:
@@ -192,18 +183,14 @@ async def compute(
 ) -> dict[Key, Figures]:
     """Figures per row key. Rows with no wishes appear only if they have members."""
     await custom_plans(session)
-    postgres = on_postgresql(session)
     found: dict[Key, Any]
-    if postgres and g.wish_key is None:  # the summary: counts and median in one statement
+    if g.wish_key is None:  # the summary: counts and median in one statement
         rows = list(await session.execute(summary_query(scope, status_counts(scope, now, limit_minutes))))
         tallies, _ = _tallies(rows, g)
         found = {None: median_of(tallies[None].responded, rows[0].middle)} if rows else {}
     else:
         tallies, keys = _tallies(await session.execute(counts_query(scope, g, now, limit_minutes)), g)
-        if postgres:
-            found = await medians(session, scope, {r: g.row_filter(r, k) for r, k in keys.items()})
-        else:
-            found = await sqlite_medians(session, scope, g.row_key())
+        found = await medians(session, scope, {r: g.row_filter(r, k) for r, k in keys.items()})
     members = await _members(session, scope.org, g) if g.counts_members else {}
     return {
         k: _figures(tallies.get(k), found.get(k), members.get(k, 0) if g.counts_members else None)

@@ -65,7 +65,7 @@ def grouping_for(by: By, scope: Scope, settings: Settings) -> Grouping:
 
 def _month_of_creation(months: dict[str, tuple[datetime, datetime]]) -> ColumnElement[str]:
     """`YYYY-MM` of each wish's creation, from the months' bounds (worked out once, in the service's time zone).
-    SQLite's medians partition by it; the counts, and PostgreSQL's medians, go by the bounds themselves."""
+    The rows are keyed by it; the counts and the medians pick their wishes by the bounds themselves."""
     return case(*((Wish.created_at < end, month) for month, (_, end) in months.items()), else_=list(months)[-1])
 
 

@@ -3,8 +3,8 @@ street's admins once more when the time limit has passed twice over.
 
 Each notice is claimed by a conditional UPDATE (`... WHERE overdue_notified_at IS NULL ... RETURNING`), in the
 same transaction as its timeline event and its notification rows. Two sweepers, or one restarted mid-round,
-cannot both claim a wish: on PostgreSQL the second UPDATE waits for the first's row locks and then finds the
-marker set; on SQLite writers are serialised. A round that fails rolls back whole and is simply done again.
+cannot both claim a wish: the second UPDATE waits for the first's row locks and then finds the marker set. A round
+that fails rolls back whole and is simply done again.
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ STATS_COLUMNS = [
 # index's, which PostgreSQL cannot prove from bound parameters (prepared statements use them).
 OPEN_SQL = "status IN ('ordered','dispatched','accepted')"
 SUPERVISED = text(f"{OPEN_SQL} AND escalated_at IS NULL")
-RESPONSE_MINUTES_PG = text("(date_part('epoch', responded_at - created_at) / 60.0)")
+RESPONSE_MINUTES = text("(date_part('epoch', responded_at - created_at) / 60.0)")
 RESPONDED = text("responded_at IS NOT NULL")
 
 
@@ -53,22 +53,21 @@ class Wish(Base):
             "id",
             postgresql_include=["due_at"],
             postgresql_where=text(OPEN_SQL),
-            sqlite_where=text(OPEN_SQL),
         ),
-        # The figures (app/stats): a subtree's wishes created in a window. On PostgreSQL the INCLUDE columns make
+        # The figures (app/stats): a subtree's wishes created in a window. The INCLUDE columns make
         # the summary an index-only scan (the README's district section has the plan).
         Index("ix_wishes_community_created", "community_id", "created_at", postgresql_include=STATS_COLUMNS),
         # The median response time of a big subtree and window: the response minutes in order, so that PostgreSQL
         # reads up to the middle one instead of sorting them all. The expression is app/stats/sql.py's
-        # elapsed_minutes as PostgreSQL spells it (it must stay the same to be used); SQLite goes by rank instead.
+        # elapsed_minutes (it must stay the same to be used).
         Index(
             "ix_wishes_response_minutes",
-            RESPONSE_MINUTES_PG,
+            RESPONSE_MINUTES,
             postgresql_include=["community_id", "created_at", "responded_at", "category_id", "grid_id"],
             postgresql_where=RESPONDED,
-        ).ddl_if(dialect="postgresql"),
+        ),
         # The sweeper (app/supervision): open wishes not yet escalated, by deadline.
-        Index("ix_wishes_supervision", "due_at", sqlite_where=SUPERVISED, postgresql_where=SUPERVISED),
+        Index("ix_wishes_supervision", "due_at", postgresql_where=SUPERVISED),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

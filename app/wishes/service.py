@@ -7,12 +7,13 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal
 from app.catalog.models import Category
 from app.config import Settings
-from app.db import upsert_insert, utcnow
+from app.db import utcnow
 from app.errors import AlreadyTaken, Conflict, Forbidden, InvalidTransition, ValidationFailed
 from app.limits.throttle import check_daily_wishes
 from app.members.models import Member
@@ -163,7 +164,7 @@ async def _claim_key(session: AsyncSession, user_id: int, key: str) -> int | Non
     ON CONFLICT DO NOTHING rather than a savepoint around an INSERT that may fail.
     """
     claimed = await session.scalar(
-        upsert_insert(session, IdempotencyKey)
+        insert(IdempotencyKey)
         .values(user_id=user_id, key=key, created_at=utcnow())
         .on_conflict_do_nothing(index_elements=["user_id", "key"])
         .returning(IdempotencyKey.id)

@@ -94,7 +94,6 @@ def upgrade() -> None:
             "uq_member_reports_pending",
             ["user_id", "community_id"],
             unique=True,
-            sqlite_where=sa.text("status = 'pending'"),
             postgresql_where=sa.text("status = 'pending'"),
         )
 
@@ -227,7 +226,6 @@ def upgrade() -> None:
             "ix_notifications_pending",
             ["next_attempt_at"],
             unique=False,
-            sqlite_where=sa.text("wechat_status = 'pending'"),
             postgresql_where=sa.text("wechat_status = 'pending'"),
         )
         batch_op.create_index("ix_notifications_user_id_id", ["user_id", "id"], unique=False)
@@ -268,7 +266,6 @@ def downgrade() -> None:
         batch_op.drop_index("ix_notifications_user_id_id")
         batch_op.drop_index(
             "ix_notifications_pending",
-            sqlite_where=sa.text("wechat_status = 'pending'"),
             postgresql_where=sa.text("wechat_status = 'pending'"),
         )
 
@@ -294,7 +291,6 @@ def downgrade() -> None:
     with op.batch_alter_table("member_reports", schema=None) as batch_op:
         batch_op.drop_index(
             "uq_member_reports_pending",
-            sqlite_where=sa.text("status = 'pending'"),
             postgresql_where=sa.text("status = 'pending'"),
         )
         batch_op.drop_index(batch_op.f("ix_member_reports_user_id"))

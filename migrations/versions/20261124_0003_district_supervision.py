@@ -43,9 +43,7 @@ def upgrade() -> None:
             unique=False,
             postgresql_include=_STATS_COLUMNS,
         )
-        batch_op.create_index(
-            "ix_wishes_supervision", ["due_at"], unique=False, sqlite_where=_SUPERVISED, postgresql_where=_SUPERVISED
-        )
+        batch_op.create_index("ix_wishes_supervision", ["due_at"], unique=False, postgresql_where=_SUPERVISED)
 
     with op.batch_alter_table("wish_events", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_wish_events_action"), type_="check")
@@ -118,7 +116,7 @@ def downgrade() -> None:
         batch_op.create_check_constraint("action", sa.text(f"action IN ({_OLD_ACTIONS})"))
 
     with op.batch_alter_table("wishes", schema=None) as batch_op:
-        batch_op.drop_index("ix_wishes_supervision", sqlite_where=_SUPERVISED, postgresql_where=_SUPERVISED)
+        batch_op.drop_index("ix_wishes_supervision", postgresql_where=_SUPERVISED)
         batch_op.drop_index("ix_wishes_community_created", postgresql_include=_STATS_COLUMNS)
         batch_op.drop_column("escalated_at")
         batch_op.drop_column("overdue_notified_at")

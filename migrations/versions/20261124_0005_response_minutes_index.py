@@ -1,4 +1,4 @@
-"""response minutes index: the median response time of a big subtree read in order (PostgreSQL only)
+"""response minutes index: the median response time of a big subtree read in order
 
 Revision ID: 0005
 Revises: 0004
@@ -23,8 +23,6 @@ _INCLUDE = ["community_id", "created_at", "responded_at", "category_id", "grid_i
 
 
 def upgrade() -> None:
-    if op.get_bind().dialect.name != "postgresql":
-        return  # SQLite finds the median by rank over ix_wishes_community_created
     op.create_index(
         "ix_wishes_response_minutes",
         "wishes",
@@ -36,6 +34,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name != "postgresql":
-        return
     op.drop_index("ix_wishes_response_minutes", table_name="wishes")

@@ -28,7 +28,6 @@ def upgrade() -> None:
         unique=False,
         postgresql_include=["due_at"],
         postgresql_where=sa.text(OPEN_SQL),
-        sqlite_where=sa.text(OPEN_SQL),
     )
 
 

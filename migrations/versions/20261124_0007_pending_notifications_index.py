@@ -31,10 +31,6 @@ def downgrade() -> None:
 
 def _swap(columns: list[str]) -> None:
     """ix_notifications_pending on `columns` instead, with the same predicate."""
-    if op.get_bind().dialect.name != "postgresql":  # SQLite cannot rename an index; the order does not matter there
-        op.drop_index(NAME, table_name="notifications")
-        _create(NAME, columns)
-        return
     # Built first, then swapped in: DROP INDEX shuts out even readers of notifications until the commit, the build
     # only writers (it reads the whole table: at district scale, run it in a quiet hour).
     _create(f"{NAME}_new", columns)
@@ -44,4 +40,4 @@ def _swap(columns: list[str]) -> None:
 
 def _create(name: str, columns: list[str]) -> None:
     where = sa.text(PENDING_SQL)
-    op.create_index(name, "notifications", columns, unique=False, postgresql_where=where, sqlite_where=where)
+    op.create_index(name, "notifications", columns, unique=False, postgresql_where=where)

@@ -6,7 +6,6 @@ import asyncio
 from datetime import timedelta
 
 import httpx
-import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -71,7 +70,6 @@ async def test_a_refused_key_can_be_retried_once_a_slot_frees(
     assert retried.status_code == 201 and "Idempotent-Replayed" not in retried.headers
 
 
-@pytest.mark.postgres_only
 async def test_concurrent_orders_cannot_slip_past_the_limit(
     api: Api, settings: Settings, session: AsyncSession
 ) -> None:

@@ -38,7 +38,7 @@ async def queue_notices(app: FastAPI, fake: FakeWeChatState, count: int, users: 
 
 
 async def rows(app: FastAPI, pick: Callable[[Notification], object]) -> list[object]:
-    """One value of every notice, by id (a short transaction: SQLite lets a relay write meanwhile)."""
+    """One value of every notice, by id (a short transaction, holding nothing while a relay writes)."""
     async with app.state.sessionmaker() as session:
         return [pick(n) for n in await session.scalars(select(Notification).order_by(Notification.id))]
 

@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db import utcnow
 from app.notifications.relay import due_query
 
-pytestmark = pytest.mark.postgres_only
 USERS = 100
 NOTIFICATIONS = 20_000
 

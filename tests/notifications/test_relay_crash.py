@@ -28,7 +28,6 @@ from tests.wechat.fixtures import sends_of
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.postgres_only
 async def test_two_relays_drain_one_outbox_and_send_each_message_once(
     app: FastAPI, fake: FakeWeChatState, settings: Settings
 ) -> None:

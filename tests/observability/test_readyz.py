@@ -37,8 +37,8 @@ async def test_not_ready_when_the_schema_is_behind_the_code(client: httpx.AsyncC
     assert (await client.get("/readyz")).status_code == 200
 
 
-async def test_not_ready_without_a_database(app: FastAPI, settings: Settings, tmp_path: Path) -> None:
-    nowhere = f"sqlite+aiosqlite:///{tmp_path / 'missing-dir' / 'x.db'}"
+async def test_not_ready_without_a_database(app: FastAPI, settings: Settings) -> None:
+    nowhere = "postgresql+asyncpg://postgres@127.0.0.1:1/nowhere"  # port 1: refused at once
     async with serve(settings.model_copy(update={"database_url": nowhere})) as client:
         resp = await client.get("/readyz")
         healthz = await client.get("/healthz")

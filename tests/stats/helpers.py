@@ -26,7 +26,7 @@ def at(hours: float, day: date = DAY) -> datetime:
 
 async def set_wish(session: AsyncSession, wish_id: int, **values: Any) -> None:
     await session.execute(update(Wish).where(Wish.id == wish_id).values(**values))
-    await session.commit()  # also ends the transaction: on SQLite it holds the write lock
+    await session.commit()  # also ends the transaction, so that it holds no lock the app needs
 
 
 async def street_admin(api: Api, street: str = "驼峰路街道", openid: str = "street-admin-tuofeng") -> str:

@@ -54,7 +54,6 @@ def _wish(rng: random.Random, t: Tree, created: datetime, now: datetime, people:
     community = rng.choice([o for o in t.orgs.values() if o.level == Level.community])
     grids = [o.id for o in t.orgs.values() if o.parent_id == community.id]
     status = rng.choice(STATUSES)
-    # Whole milliseconds: SQLite reckons elapsed time to the millisecond, PostgreSQL to the microsecond.
     after = timedelta(milliseconds=rng.choice([rng.randrange(1, 40 * 3_600_000), 24 * 3_600_000, 24 * 3_600_000 + 1]))
     responded = None if status is Status.ordered or rng.random() < 0.2 else created + after
     done = status is Status.done

@@ -20,7 +20,6 @@ from app.wishes.models import Wish
 from tests.helpers import Api
 from tests.stats.reference import SINCE, UNTIL, local_midnight, random_wishes, tree
 
-pytestmark = pytest.mark.postgres_only
 WINDOW = Window(local_midnight(SINCE), local_midnight(UNTIL + timedelta(days=1)))
 
 

@@ -1,98 +1,92 @@
 """Migration 0003 keeps the hours already earned: every wish done before the ledger gets its credit row. Migration
-0005 adds the response minutes index on PostgreSQL (and nothing on SQLite), and takes it away again."""
+0005 adds the response minutes index, and takes it away again."""
 
 from __future__ import annotations
 
 import asyncio
-import sqlite3
-import uuid
-from pathlib import Path
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from alembic import command
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 from app.cli import alembic_config
 from app.db import create_engine
-from tests.conftest import PG_URL
-from tests.helpers import admin_sql
+from tests.conftest import create_database, drop_database
 
-NOW = "2026-11-01 08:00:00.000000"
-
-
-def _rows(db: Path, sql: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(db) as conn:
-        return list(conn.execute(sql))
+NOW = datetime(2026, 11, 1, 8, tzinfo=UTC)
 
 
-def test_upgrade_credits_done_wishes_and_downgrade_removes_the_ledger(tmp_path: Path) -> None:
-    db = tmp_path / "upgrade.db"
-    config = alembic_config(f"sqlite+aiosqlite:///{db}")
-    command.upgrade(config, "0002")  # type: ignore[arg-type]
-    with sqlite3.connect(db) as conn:
-        conn.execute(
-            f"INSERT INTO orgs (id, name, level, path, created_at) VALUES (1, '金阳社区', 'community', '/1/', '{NOW}')"
-        )
-        conn.execute(
-            "INSERT INTO categories (id, code, name, description, time_limit_hours, active)"
-            " VALUES (1, 'errand', '代购', '', 24, 1)"
-        )
-        conn.execute(
-            "INSERT INTO users (id, openid, nickname, created_at) VALUES (1, 'r', '居民', ?), (2, 'm', '党员', ?)",
-            (NOW, NOW),
-        )
-        wishes = [(1, "done", 2, 40), (2, "done", 2, None), (3, "accepted", 2, None), (4, "ordered", None, None)]
-        for wish_id, status, assignee, minutes in wishes:
-            conn.execute(
-                "INSERT INTO wishes (id, status, category_id, title, content, community_id, resident_id, assignee_id,"
-                " pool, due_at, created_at, updated_at, done_at, service_minutes)"
-                " VALUES (?, ?, 1, 't', 'c', 1, 1, ?, 0, ?, ?, ?, ?, ?)",
-                (wish_id, status, assignee, NOW, NOW, NOW, NOW if status == "done" else None, minutes),
-            )
-
-    command.upgrade(config, "0003")  # type: ignore[arg-type]
-    ledger = _rows(db, "SELECT wish_id, user_id, kind, minutes FROM service_records ORDER BY wish_id")
-    assert ledger == [(1, 2, "complete", 40), (2, 2, "complete", 0)]
-
-    command.downgrade(config, "0002")  # type: ignore[arg-type]
-    assert _rows(db, "SELECT name FROM sqlite_master WHERE name = 'service_records'") == []
+@pytest.fixture
+def empty_db(server_url: str) -> Iterator[str]:
+    """A database of its own, at no migration: these tests walk the migrations up and down."""
+    url = create_database(server_url)
+    try:
+        yield url
+    finally:
+        drop_database(server_url, url)
 
 
-def test_0005_is_nothing_on_sqlite_and_goes_both_ways(tmp_path: Path) -> None:
-    db = tmp_path / "0005.db"
-    config = alembic_config(f"sqlite+aiosqlite:///{db}")
-    command.upgrade(config, "0005")  # type: ignore[arg-type]
-    assert _rows(db, "SELECT name FROM sqlite_master WHERE name = 'ix_wishes_response_minutes'") == []
-    command.downgrade(config, "0004")  # type: ignore[arg-type]
-    assert _rows(db, "SELECT version_num FROM alembic_version") == [("0004",)]
-
-
-async def _index(url: str) -> list[str]:
+async def _run(url: str, *statements: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+    """Run the statements in one transaction; the rows of the last."""
     engine = create_engine(url)
     try:
-        async with engine.connect() as conn:
-            found = await conn.execute(
-                text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_wishes_response_minutes'")
-            )
-            return list(found.scalars())
+        async with engine.begin() as conn:
+            rows: list[tuple[Any, ...]] = []
+            for sql in statements:
+                result = await conn.execute(text(sql), params or {})
+                rows = [tuple(r) for r in result] if result.returns_rows else []
+            return rows
     finally:
         await engine.dispose()
 
 
-@pytest.mark.postgres_only
-def test_0005_adds_and_removes_the_response_minutes_index_on_postgresql() -> None:
-    name = f"xinyuan_test_0005_{uuid.uuid4().hex[:8]}"
-    asyncio.run(admin_sql(PG_URL, f'CREATE DATABASE "{name}"'))
-    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    try:
-        config = alembic_config(url)
-        command.upgrade(config, "0005")  # type: ignore[arg-type]
-        (definition,) = asyncio.run(_index(url))
-        assert "(date_part('epoch'::text, (responded_at - created_at)) / (60.0)::double precision)" in definition
-        assert "INCLUDE (community_id, created_at, responded_at, category_id, grid_id)" in definition
-        assert definition.endswith("WHERE (responded_at IS NOT NULL)")
-        command.downgrade(config, "0004")  # type: ignore[arg-type]
-        assert asyncio.run(_index(url)) == []
-    finally:
-        asyncio.run(admin_sql(PG_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+def _rows(url: str, *statements: str, **params: Any) -> list[tuple[Any, ...]]:
+    return asyncio.run(_run(url, *statements, params=params))
+
+
+def test_upgrade_credits_done_wishes_and_downgrade_removes_the_ledger(empty_db: str) -> None:
+    config = alembic_config(empty_db)
+    command.upgrade(config, "0002")  # type: ignore[arg-type]
+    wishes = [(1, "done", 2, 40), (2, "done", 2, None), (3, "accepted", 2, None), (4, "ordered", None, None)]
+    _rows(
+        empty_db,
+        "INSERT INTO orgs (id, name, level, path, created_at) VALUES (1, '金阳社区', 'community', '/1/', :now)",
+        "INSERT INTO categories (id, code, name, description, time_limit_hours, active)"
+        " VALUES (1, 'errand', '代购', '', 24, true)",
+        "INSERT INTO users (id, openid, nickname, created_at) VALUES (1, 'r', '居民', :now), (2, 'm', '党员', :now)",
+        *(
+            "INSERT INTO wishes (id, status, category_id, title, content, community_id, resident_id, assignee_id,"
+            " pool, due_at, created_at, updated_at, done_at, service_minutes)"
+            f" VALUES ({wish_id}, '{status}', 1, 't', 'c', 1, 1, {assignee or 'NULL'}, false, :now, :now, :now,"
+            f" {':now' if status == 'done' else 'NULL'}, {minutes or 'NULL'})"
+            for wish_id, status, assignee, minutes in wishes
+        ),
+        now=NOW,
+    )
+
+    command.upgrade(config, "0003")  # type: ignore[arg-type]
+    ledger = _rows(empty_db, "SELECT wish_id, user_id, kind, minutes FROM service_records ORDER BY wish_id")
+    assert ledger == [(1, 2, "complete", 40), (2, 2, "complete", 0)]
+
+    command.downgrade(config, "0002")  # type: ignore[arg-type]
+    assert _rows(empty_db, "SELECT to_regclass('service_records')") == [(None,)]
+
+
+def _index(url: str) -> list[str]:
+    found = _rows(url, "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_wishes_response_minutes'")
+    return [str(row[0]) for row in found]
+
+
+def test_0005_adds_and_removes_the_response_minutes_index(empty_db: str) -> None:
+    config = alembic_config(empty_db)
+    command.upgrade(config, "0005")  # type: ignore[arg-type]
+    (definition,) = _index(empty_db)
+    assert "(date_part('epoch'::text, (responded_at - created_at)) / (60.0)::double precision)" in definition
+    assert "INCLUDE (community_id, created_at, responded_at, category_id, grid_id)" in definition
+    assert definition.endswith("WHERE (responded_at IS NOT NULL)")
+    command.downgrade(config, "0004")  # type: ignore[arg-type]
+    assert _index(empty_db) == []
+    assert _rows(empty_db, "SELECT version_num FROM alembic_version") == [("0004",)]

@@ -1,4 +1,5 @@
-"""A TCP proxy between the app and PostgreSQL that a test can break and mend, as an outage would.
+"""A TCP proxy between the app and PostgreSQL that a test can break and mend, as an outage would. Upstream is the
+server's TCP address, or its unix socket (the embedded server listens on nothing else).
 
 - `cut()`: the database goes away, as when it restarts: every live connection is dropped and new ones are refused
   (nothing listens on the port any more).
@@ -17,8 +18,15 @@ CHUNK = 64 * 1024
 
 
 class TcpProxy:
-    def __init__(self, upstream_host: str, upstream_port: int) -> None:
-        self.upstream = (upstream_host, upstream_port)
+    def __init__(self, database_url: str) -> None:
+        from sqlalchemy.engine import make_url
+
+        url = make_url(database_url)
+        socket_dir = str(url.query.get("host", ""))
+        port = int(str(url.port or url.query.get("port", 5432)))
+        # host=/dir in the query: PostgreSQL's unix socket in that directory, named after the port.
+        self.upstream_socket = f"{socket_dir}/.s.PGSQL.{port}" if socket_dir.startswith("/") else None
+        self.upstream = (url.host or "127.0.0.1", port)
         self.port = 0
         self.accepted = 0  # connections accepted since the start (how a test knows the app reconnected)
         self._server: asyncio.Server | None = None
@@ -30,11 +38,12 @@ class TcpProxy:
         self._server = await asyncio.start_server(self._link, "127.0.0.1", self.port, reuse_address=True)
         self.port = self._server.sockets[0].getsockname()[1]
 
-    def url_for(self, database_url: str) -> str:
-        """`database_url` with its host and port replaced by this proxy's."""
+    def url_for(self, database_url: str, **query: str) -> str:
+        """`database_url` with its host and port replaced by this proxy's (and `query` added)."""
         from sqlalchemy.engine import make_url
 
-        return make_url(database_url).set(host="127.0.0.1", port=self.port).render_as_string(hide_password=False)
+        url = make_url(database_url).difference_update_query(["host", "port"]).update_query_dict(query)
+        return url.set(host="127.0.0.1", port=self.port).render_as_string(hide_password=False)
 
     async def cut(self) -> None:
         if self._server is not None:
@@ -69,7 +78,10 @@ class TcpProxy:
         pumps: list[asyncio.Task[None]] = []
         try:
             await self._flowing.wait()  # frozen: the connection is accepted and then nothing happens
-            upstream_reader, upstream_writer = await asyncio.open_connection(*self.upstream)
+            if self.upstream_socket is not None:
+                upstream_reader, upstream_writer = await asyncio.open_unix_connection(self.upstream_socket)
+            else:
+                upstream_reader, upstream_writer = await asyncio.open_connection(*self.upstream)
             pumps = [
                 asyncio.create_task(self._pump(client_reader, upstream_writer)),
                 asyncio.create_task(self._pump(upstream_reader, client_writer)),
@@ -97,8 +109,8 @@ class TcpProxy:
 
 
 @contextlib.asynccontextmanager
-async def tcp_proxy(upstream_host: str, upstream_port: int) -> AsyncIterator[TcpProxy]:
-    proxy = TcpProxy(upstream_host, upstream_port)
+async def tcp_proxy(database_url: str) -> AsyncIterator[TcpProxy]:
+    proxy = TcpProxy(database_url)
     await proxy.start()
     try:
         yield proxy

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
 from app.members.models import Member
 from tests.helpers import Api
 from tests.wishes.conftest import M, R, S
-
-pytestmark = pytest.mark.postgres_only
 
 
 async def _add_members(api: Api, session: AsyncSession, n: int) -> list[str]:

@@ -15,8 +15,6 @@ from app.privacy.models import ContactAccess
 from tests.helpers import Api
 from tests.wishes.conftest import R, S
 
-pytestmark = pytest.mark.postgres_only
-
 
 @pytest.fixture
 def isolation() -> Iterator[list[tuple[str, str]]]:
