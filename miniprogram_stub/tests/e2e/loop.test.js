@@ -1,4 +1,4 @@
-// End to end, against a real backend this test starts itself (fresh SQLite, fake WeChat, demo data):
+// End to end, against a real backend this test starts itself (a fresh embedded PostgreSQL, fake WeChat, demo data):
 // the pages, driven like a user would, go through the whole loop, each role on its own "phone" (a wx harness
 // with its own storage) and wx.request doing real HTTP.
 //   resident orders → secretary dispatches → member accepts and completes → resident rates,

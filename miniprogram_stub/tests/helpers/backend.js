@@ -1,4 +1,4 @@
-// Start a real backend for the end-to-end test: fresh SQLite in a temp dir, `xinyuan migrate`,
+// Start a real backend for the end-to-end test: a fresh embedded PostgreSQL in a temp dir, `xinyuan migrate`,
 // `xinyuan seed-demo`, then `xinyuan serve` on a free loopback port with the fake WeChat. Stopped at teardown.
 const { execFile, spawn } = require('child_process')
 const fs = require('fs')
@@ -71,7 +71,9 @@ async function startBackend({ timeoutMs = 30000 } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xinyuan-e2e-'))
   const port = await freePort()
   const env = Object.assign({}, process.env, {
-    DATABASE_URL: `sqlite+aiosqlite:///${path.join(dir, 'e2e.db')}`,
+    // Empty: the backend starts an embedded PostgreSQL of its own, with its data in this run's temp dir.
+    DATABASE_URL: '',
+    EMBEDDED_PGDATA: path.join(dir, 'pgdata'),
     APP_ENV: 'dev',
     WECHAT_MODE: 'fake',
     HOST: '127.0.0.1',
@@ -110,6 +112,7 @@ async function startBackend({ timeoutMs = 30000 } = {}) {
       await gone
       clearTimeout(timer)
     }
+    await run(['db', 'stop'], env)
     fs.rmSync(dir, { recursive: true, force: true })
   }
 
