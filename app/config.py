@@ -154,6 +154,10 @@ class Settings(BaseSettings):
     # Serve address, also used to find the in-process fake WeChat in dev.
     host: str = "127.0.0.1"
     port: int = 8000
+    # The address partners reach this service at (scheme, host, optional path; no trailing slash), e.g.
+    # https://xinyuan.example.gov.cn: Open311's discovery document names its endpoint from it, never from a
+    # request's Host header (which any client sets). Empty: http://HOST:PORT, right only for development.
+    public_base_url: str = Field(default="", pattern=r"^(https?://[^\s/?#]+(/[^\s?#]*)?)?$")
 
     @model_validator(mode="after")
     def _defaults_and_guards(self) -> Settings:
@@ -188,6 +192,10 @@ class Settings(BaseSettings):
             raise ConfigError("APP_ENV=prod needs WECHAT_APPID set to the mini-program's AppID")
         if not self.database_url:
             raise ConfigError("APP_ENV=prod needs DATABASE_URL: the embedded PostgreSQL is for development only")
+
+    @property
+    def resolved_public_base_url(self) -> str:
+        return (self.public_base_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
     def is_fake_wechat(self) -> bool:

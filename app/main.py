@@ -22,6 +22,7 @@ from app.notifications.router import router as notifications_router
 from app.notifications.subscriptions import router as subscriptions_router
 from app.observability.middleware import RequestContextMiddleware
 from app.observability.router import router as health_router
+from app.open311.edge import Open311Errors
 from app.open311.keys import router as open311_keys_router
 from app.open311.router import router as open311_router
 from app.orgs.router import router as orgs_router
@@ -68,9 +69,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
-    # The last added is outermost: the request id and timing see every answer, the 413s included.
+    # The last added is outermost: the request id and timing see every answer, the 413s included; Open311's error
+    # format is put on every error under its prefix, the 500s of RequestContextMiddleware included.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(Open311Errors, prefix=open311_router.prefix)
     for router in (
         auth_router,
         orgs_router,

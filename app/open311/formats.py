@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Coroutine
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -19,8 +19,10 @@ from fastapi.routing import APIRoute
 
 from app.errors import AppError
 
-JSON_TYPE = "application/json; charset=utf-8"
-XML_TYPE = "text/xml; charset=utf-8"
+# No charset parameter: JSON is UTF-8 by definition (RFC 8259 defines none), and the XML declaration names its
+# encoding. Clients such as SeeClickFix's validator compare the media type exactly.
+JSON_TYPE = "application/json"
+XML_TYPE = "text/xml"
 # Child element names of the XML lists (JSON has plain arrays).
 XML_ITEMS = {"endpoints": "endpoint", "formats": "format", "attributes": "attribute", "values": "value"}
 
@@ -58,13 +60,23 @@ OPEN311_RESPONSES: dict[int | str, dict[str, Any]] = {
 DOCUMENTS: dict[str, Any] = {"content": {"application/json": {}, "text/xml": {}}}
 
 
+def timestamp(value: datetime) -> str:
+    """GeoReport's date-times: whole seconds and an explicit offset (`2026-11-24T08:30:00+00:00`).
+
+    Common clients parse fractional seconds, or a time without a zone, as null.
+    """
+    if value.tzinfo is None:
+        raise ValueError("a GeoReport date-time needs a zone")  # every stored time is UTC-aware (app.db.UTCDateTime)
+    return value.astimezone(UTC).replace(microsecond=0).isoformat()
+
+
 def _text(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime):
-        return value.isoformat()
+        return timestamp(value)
     return str(value)
 
 
@@ -85,7 +97,7 @@ def _jsonable(value: Any) -> Any:
         return {k: _jsonable(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_jsonable(v) for v in value]
-    return value.isoformat() if isinstance(value, datetime) else value
+    return timestamp(value) if isinstance(value, datetime) else value
 
 
 def respond(fmt: Fmt, root: str, item: str | None, body: Any, status: int = 200) -> Response:

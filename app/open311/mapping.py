@@ -48,7 +48,7 @@ def request_of(wish: Wish, category_code: str, category_name: str, community: st
         "address": wish.address,
         "address_id": None,
         "zipcode": None,
-        "lat": None,
-        "long": None,
+        "lat": wish.lat,  # numbers, as posted (null when the request came with an address only)
+        "long": wish.long,
         "media_url": None,
     }

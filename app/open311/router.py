@@ -6,13 +6,15 @@ reads back the requests it posted (residents' own wishes from the mini-program a
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
-from fastapi import APIRouter, Query, Request, Response
+from annotated_types import MaxLen
+from fastapi import APIRouter, Header, Query, Request, Response
 from pydantic import ValidationError
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
@@ -32,6 +34,7 @@ from app.open311.mapping import (
 )
 from app.open311.models import PartnerKey
 from app.orgs.models import Org
+from app.privacy.access_log import log_partner_views
 from app.wishes.machine import OPEN_STATUSES
 from app.wishes.models import Wish, id_from_number
 from app.wishes.schemas import WishIn
@@ -45,10 +48,18 @@ OK: dict[int | str, dict[str, Any]] = {
 WINDOW_DAYS = 90  # GeoReport's default window for GET requests, and the longest we serve
 MAX_ROWS = 1000
 MAX_FORM_BYTES = 64 * 1024
-CHANGESET = datetime(2026, 11, 24).isoformat()
+# When this interface last changed (GeoReport's discovery `changeset`): whole seconds with an offset, as every time.
+CHANGESET = datetime(2026, 12, 7, tzinfo=UTC)
+# The wish's content holds the description whole (plus the contact's name): longer is refused, never cut.
+MAX_CONTENT = next(m.max_length for m in WishIn.model_fields["content"].metadata if isinstance(m, MaxLen))
+# The spec's query/form parameter, or this header, so that the key need not sit in URLs that proxies log.
+KEY_HEADER = "X-Api-Key"
 # Our field names → GeoReport's, so that a refused POST names the field the client sent.
 FIELD_NAMES = {"contact_phone": "phone", "address": "address_string", "content": "description", "title": "description"}
 Param = Annotated[str | None, Query(max_length=2000)]
+KeyHeader = Annotated[
+    str | None, Header(alias=KEY_HEADER, max_length=200, description="the api_key, instead of the query parameter")
+]
 AnySelect = Select[*tuple[Any, ...]]  # a SELECT of several columns
 
 
@@ -56,7 +67,8 @@ AnySelect = Select[*tuple[Any, ...]]  # a SELECT of several columns
 async def discovery(fmt: Fmt, request: Request) -> Response:
     endpoint = {
         "specification": SPECIFICATION,
-        "url": str(request.base_url).rstrip("/") + router.prefix,
+        # The configured public address, never the request's Host header (which any client sets).
+        "url": request.app.state.settings.resolved_public_base_url + router.prefix,
         "changeset": CHANGESET,
         "type": "production",
         "formats": ["application/json", "text/xml"],
@@ -89,6 +101,7 @@ async def list_requests(
     fmt: Fmt,
     session: SessionDep,
     api_key: Param = None,
+    api_key_header: KeyHeader = None,
     service_request_id: Param = None,
     service_code: Param = None,
     start_date: Param = None,
@@ -96,7 +109,7 @@ async def list_requests(
     status: Param = None,
     jurisdiction_id: Param = None,
 ) -> Response:
-    key = await _partner(session, api_key)
+    key = await _partner(session, api_key_header, api_key)
     query = _requests_of(key)
     wanted: set[str] | None = None
     if service_request_id:  # the spec: ids override every other filter
@@ -105,8 +118,9 @@ async def list_requests(
     else:
         query = _filtered(query, service_code, start_date, end_date, status)
     rows = await session.execute(query.order_by(Wish.id.desc()).limit(MAX_ROWS))
-    found = [request_of(*row) for row in rows if wanted is None or row[0].number in wanted]
-    return respond(fmt, "service_requests", "request", found)
+    shown = [row for row in rows if wanted is None or row[0].number in wanted]
+    await log_partner_views(session, key.user_id, [row[0] for row in shown], "open311_list")
+    return respond(fmt, "service_requests", "request", [request_of(*row) for row in shown])
 
 
 @router.get(
@@ -115,12 +129,15 @@ async def list_requests(
     responses=OK,
     summary="one request this api_key posted",
 )
-async def get_request(service_request_id: str, fmt: Fmt, session: SessionDep, api_key: Param = None) -> Response:
-    key = await _partner(session, api_key)
+async def get_request(
+    service_request_id: str, fmt: Fmt, session: SessionDep, api_key: Param = None, api_key_header: KeyHeader = None
+) -> Response:
+    key = await _partner(session, api_key_header, api_key)
     wish_id = id_from_number(service_request_id)
     row = (await session.execute(_requests_of(key).where(Wish.id == wish_id))).first() if wish_id else None
     if row is None or row[0].number != service_request_id:
         raise Open311Error(404, f"service request {service_request_id} not found")
+    await log_partner_views(session, key.user_id, [row[0]], "open311_detail")
     return respond(fmt, "service_requests", "request", [request_of(*row)])
 
 
@@ -141,25 +158,30 @@ async def get_request(service_request_id: str, fmt: Fmt, session: SessionDep, ap
         }
     },
 )
-async def post_request(fmt: Fmt, request: Request, session: SessionDep) -> Response:
+async def post_request(fmt: Fmt, request: Request, session: SessionDep, api_key_header: KeyHeader = None) -> Response:
     form = await _form(request)
-    key = await _partner(session, form.get("api_key"))
+    key = await _partner(session, api_key_header, form.get("api_key"))
     code = form.get("service_code")
     if not code:
         raise Open311Error(400, "service_code is required")
     category = await _service(session, code)
-    if category is None:
-        raise Open311Error(400, f"service_code {code!r} is not a service (see services.{fmt})")
+    if category is None:  # GeoReport: an unknown service_code is 404
+        raise Open311Error(404, f"service_code {code!r} is not a service (see services.{fmt})")
+    point = _point(form)
     partner = await session.get(User, key.user_id)
     assert partner is not None  # the key's user row is created with the key and never deleted
-    wish, _ = await create_wish(session, Principal(user=partner), _wish_in(form, category, key.org_id), None)
+    wish, _ = await create_wish(session, Principal(user=partner), _wish_in(form, category, key.org_id, point), None)
+    if point is not None:
+        await session.execute(update(Wish).where(Wish.id == wish.id).values(lat=point.lat, long=point.long))
     notice = SERVICE_NOTICE.format(hours=category.time_limit_hours)
     body = [{"service_request_id": wish.number, "service_notice": notice, "account_id": None}]
     return respond(fmt, "service_requests", "request", body, status=201)
 
 
-async def _partner(session: AsyncSession, api_key: str | None) -> PartnerKey:
-    key = await authenticate(session, api_key)
+async def _partner(session: AsyncSession, from_header: str | None, from_request: str | None) -> PartnerKey:
+    if from_header and from_request and from_header != from_request:
+        raise Open311Error(400, f"two different api_keys: the {KEY_HEADER} header and the api_key parameter")
+    key = await authenticate(session, from_header or from_request)
     if key is None:
         raise Open311Error(403, "api_key is missing, invalid or revoked")
     return key
@@ -227,34 +249,56 @@ async def _form(request: Request) -> dict[str, str]:
         raise Open311Error(400, "the form is not UTF-8 form encoding") from None
 
 
-def _location(form: dict[str, str]) -> str:
-    """GeoReport requires a location: lat and long, address_string or address_id. We keep it as the address."""
+@dataclass(frozen=True)
+class Point:
+    lat: float
+    long: float
+
+
+def _point(form: dict[str, str]) -> Point | None:
+    """GeoReport's lat and long (WGS-84 decimal degrees), both or neither."""
+    lat, long = form.get("lat", "").strip(), form.get("long", "").strip()
+    if not lat and not long:
+        return None
+    try:
+        point = Point(float(lat), float(long))
+    except ValueError:
+        point = Point(float("nan"), float("nan"))
+    # NaN fails both comparisons; "inf" too: neither is a place.
+    if not (abs(point.lat) <= 90 and abs(point.long) <= 180):
+        raise Open311Error(400, "lat and long must be decimal degrees, both given")
+    return point
+
+
+def _location(form: dict[str, str], point: Point | None) -> str | None:
+    """GeoReport requires a location: lat and long, address_string or address_id.
+
+    The address is what people read (the secretary, the member who goes there): the address_string, else the point
+    or the address_id written out. The point is also kept as numbers (`Wish.lat`, `Wish.long`).
+    """
     if form.get("address_string", "").strip():
         return form["address_string"].strip()
-    lat, long = form.get("lat", "").strip(), form.get("long", "").strip()
-    if lat and long:
-        try:
-            if abs(float(lat)) <= 90 and abs(float(long)) <= 180:
-                return f"{lat},{long}"
-        except ValueError:
-            pass
-        raise Open311Error(400, "lat and long must be decimal degrees")
+    if point is not None:
+        return f"{form['lat'].strip()},{form['long'].strip()}"
     if form.get("address_id", "").strip():
         return f"address_id {form['address_id'].strip()}"
     raise Open311Error(400, "a location is required: lat and long, address_string or address_id")
 
 
-def _wish_in(form: dict[str, str], category: Category, community_id: int) -> WishIn:
+def _wish_in(form: dict[str, str], category: Category, community_id: int, point: Point | None) -> WishIn:
     description = form.get("description", "").strip()
     name = f"{form.get('last_name', '').strip()}{form.get('first_name', '').strip()}"
-    content = (description or category.name) + (f"\n{CONTACT_LINE.format(name=name)}" if name else "")
+    contact = f"\n{CONTACT_LINE.format(name=name)}" if name else ""
+    if len(description) + len(contact) > MAX_CONTENT:  # kept whole or refused: a cut request misleads whoever reads it
+        room = MAX_CONTENT - len(contact)
+        raise Open311Error(400, f"description: at most {room} characters are kept; this one has {len(description)}")
     title = (description.splitlines()[0] if description else category.name)[:40]
     try:
         return WishIn(
             category_id=category.id,
             title=title,
-            content=content[:500],
-            address=_location(form),
+            content=(description or category.name) + contact,
+            address=_location(form, point),
             contact_phone=form.get("phone", "").strip() or None,
             community_id=community_id,
         )

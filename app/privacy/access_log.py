@@ -15,6 +15,7 @@ from app.observability.context import current_request_id
 from app.privacy.models import ContactAccess
 from app.wishes.access import parties_of, sees_contact
 from app.wishes.machine import Party
+from app.wishes.models import Wish
 from app.wishes.queries import WishView
 
 CONTACT_FIELDS = ("address", "contact_phone")
@@ -63,6 +64,18 @@ async def log_contact_views(session: AsyncSession, principal: Principal, wishes:
         rows.append((wish.id, role, ",".join(shown)))
     if rows:
         await _insert(session, rows, {"viewer_id": principal.id, "via": via, "request_id": request_id, "at": now})
+
+
+async def log_partner_views(session: AsyncSession, partner_id: int, wishes: Iterable[Wish], via: str) -> None:
+    """An Open311 partner reading back the requests it posted is shown their address (and point): logged too.
+
+    The partner's user row is those wishes' `resident`, which `log_contact_views` skips; but the person whose
+    address it is, is not the partner system, so each showing is logged as any staff member's would be.
+    """
+    rows = [(wish.id, "partner", "address") for wish in wishes if wish.address is not None or wish.lat is not None]
+    if rows:
+        common = {"viewer_id": partner_id, "via": via, "request_id": current_request_id(), "at": utcnow()}
+        await _insert(session, rows, common)
 
 
 async def _insert(session: AsyncSession, rows: list[tuple[int, str, str]], common: dict[str, Any]) -> None:

@@ -97,7 +97,7 @@ async def delete_account(session: AsyncSession, principal: Principal, settings: 
     await session.execute(
         update(Wish)
         .where(Wish.resident_id == principal.id)
-        .values(address=None, contact_phone=None)
+        .values(address=None, contact_phone=None, lat=None, long=None)
         .execution_options(synchronize_session=False)
     )
     await _retire_memberships(session, principal.id)

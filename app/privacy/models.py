@@ -23,7 +23,7 @@ class ContactAccess(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     wish_id: Mapped[int] = mapped_column(ForeignKey("wishes.id"))
     viewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    viewer_role: Mapped[str] = mapped_column(String(16))  # secretary | admin | member (the assignee)
+    viewer_role: Mapped[str] = mapped_column(String(16))  # secretary | admin | member (the assignee) | partner
     fields: Mapped[str] = mapped_column(String(40))  # comma-separated: address,contact_phone
     via: Mapped[str] = mapped_column(String(32))  # list | detail | the action whose answer showed it
     request_id: Mapped[str | None] = mapped_column(String(128))  # joins the row to the request's log lines

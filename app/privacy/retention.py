@@ -16,8 +16,9 @@ CLOSED_STATUSES = (Status.done, Status.rejected, Status.cancelled)
 
 
 async def anonymise_closed(session: AsyncSession, now: datetime, days: int) -> int:
-    """Clear address and contact_phone of wishes closed (done / rejected / cancelled) more than `days` ago.
+    """Clear address, contact_phone and the point (lat, long) of wishes closed more than `days` ago.
 
+    Closed: done, rejected or cancelled.
     "Closed at" is the wish's last change (`updated_at`): never earlier than the close, so nothing goes early.
     The rest of the wish (what was asked, the timeline, the rating) stays for the figures. Returns how many wishes
     were changed; running it again changes none.
@@ -27,9 +28,9 @@ async def anonymise_closed(session: AsyncSession, now: datetime, days: int) -> i
         .where(
             Wish.status.in_(CLOSED_STATUSES),
             Wish.updated_at < now - timedelta(days=days),
-            or_(Wish.address.is_not(None), Wish.contact_phone.is_not(None)),
+            or_(Wish.address.is_not(None), Wish.contact_phone.is_not(None), Wish.lat.is_not(None)),
         )
-        .values(address=None, contact_phone=None)
+        .values(address=None, contact_phone=None, lat=None, long=None)
         .execution_options(synchronize_session=False)
     )
     return int(getattr(result, "rowcount", 0) or 0)

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import JSON, CheckConstraint, Double, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.catalog.models import Category
@@ -41,6 +41,8 @@ class Wish(Base):
         CheckConstraint(f"status IN ({_STATUSES})", name="status"),
         CheckConstraint("rating_score IS NULL OR rating_score BETWEEN 1 AND 5", name="rating_score"),
         CheckConstraint("status <> 'accepted' OR assignee_id IS NOT NULL", name="accepted_has_assignee"),
+        CheckConstraint("(lat IS NULL) = (long IS NULL)", name="lat_long_together"),
+        CheckConstraint("lat BETWEEN -90 AND 90 AND long BETWEEN -180 AND 180", name="lat_long_range"),
         # The queues: a community's wishes by status, newest first; a member's tasks; the open pool.
         Index("ix_wishes_community_status_id", "community_id", "status", "id"),
         Index("ix_wishes_resident_id", "resident_id", "id"),
@@ -77,6 +79,10 @@ class Wish(Base):
     content: Mapped[str] = mapped_column(String(500))
     address: Mapped[str | None] = mapped_column(String(200))
     contact_phone: Mapped[str | None] = mapped_column(String(20))
+    # Where, in WGS-84 decimal degrees, when the wish came with a point (Open311's lat/long): personal data like
+    # the address, erased with it; kept as numbers for the grid map (网格服务图).
+    lat: Mapped[float | None] = mapped_column(Double)
+    long: Mapped[float | None] = mapped_column(Double)
     community_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("orgs.id"))
     resident_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -1,0 +1,34 @@
+"""wishes.lat, wishes.long: the point an Open311 request was posted with, kept as numbers (they were folded into
+the address string before)
+
+Revision ID: 0008_h3_location
+Revises: 0007
+Create Date: 2026-12-07
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0008_h3_location"
+down_revision: str | None = "0007"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    # Nullable columns without a default: PostgreSQL adds them without rewriting the table.
+    op.add_column("wishes", sa.Column("lat", sa.Double(), nullable=True))
+    op.add_column("wishes", sa.Column("long", sa.Double(), nullable=True))
+    op.create_check_constraint(op.f("ck_wishes_lat_long_together"), "wishes", "(lat IS NULL) = (long IS NULL)")
+    op.create_check_constraint(
+        op.f("ck_wishes_lat_long_range"), "wishes", "lat BETWEEN -90 AND 90 AND long BETWEEN -180 AND 180"
+    )
+
+
+def downgrade() -> None:
+    op.drop_constraint("ck_wishes_lat_long_range", "wishes", type_="check")
+    op.drop_constraint("ck_wishes_lat_long_together", "wishes", type_="check")
+    op.drop_column("wishes", "long")
+    op.drop_column("wishes", "lat")
