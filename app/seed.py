@@ -34,6 +34,10 @@ CATALOG = [
     ("legal", "三官一律进社区", "警官、法官、检察官、律师法律咨询", 72),
     ("repair", "家电维修", "水龙头、灯具、小家电等小修小补", 48),
 ]
+# 一社一特色: a community's own entries, offered only there (on top of the district's).
+COMMUNITY_CATALOG = {
+    "万佛楼社区": [("wanfolou_opera", "秦腔票友活动室", "社区秦腔爱好者排练、演出报名", 72)],
+}
 # Demo people per community: (openid suffix, member real names, resident nicknames).
 PEOPLE = {
     "金阳社区": ("jinyang", ["张建国", "李红梅", "王志强"], ["赵大爷", "钱阿姨", "孙奶奶"]),
@@ -96,6 +100,14 @@ async def _member(session: AsyncSession, user: User, community: Org, grid: Org, 
     )
 
 
+async def _catalog(session: AsyncSession, owner: Org, entries: list[tuple[str, str, str, int]]) -> None:
+    for code, name, description, hours in entries:
+        if await session.scalar(select(Category).where(Category.code == code)) is None:
+            session.add(
+                Category(code=code, name=name, description=description, time_limit_hours=hours, org_id=owner.id)
+            )
+
+
 async def seed_session(session: AsyncSession) -> str:
     district = await _org(session, DISTRICT, Level.district, None)
     streets = {name: await _org(session, name, Level.street, district) for name in STREETS}
@@ -104,9 +116,9 @@ async def seed_session(session: AsyncSession) -> str:
     for name, street in COMMUNITIES.items():
         communities[name] = await _org(session, name, Level.community, streets[street])
         grids[name] = [await _org(session, g, Level.grid, communities[name]) for g in GRIDS]
-    for code, name, description, hours in CATALOG:
-        if await session.scalar(select(Category).where(Category.code == code)) is None:
-            session.add(Category(code=code, name=name, description=description, time_limit_hours=hours))
+    await _catalog(session, district, CATALOG)
+    for community_name, entries in COMMUNITY_CATALOG.items():
+        await _catalog(session, communities[community_name], entries)
     admin = await _user(session, "demo-admin", "区管理员")
     await _role(session, admin, district, StaffRole.admin)
     for community_name, (slug, members, residents) in PEOPLE.items():

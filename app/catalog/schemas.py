@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.ids import Id
+
 
 class CategoryOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -12,6 +14,7 @@ class CategoryOut(BaseModel):
     description: str
     time_limit_hours: int
     active: bool
+    org_id: int = Field(description="the owner: the district (district-wide), a street or a community (its own)")
 
 
 class CategoryIn(BaseModel):
@@ -19,6 +22,9 @@ class CategoryIn(BaseModel):
     name: str = Field(min_length=1, max_length=40)
     description: str = Field(default="", max_length=500)
     time_limit_hours: int = Field(ge=1, le=24 * 90)
+    org_id: Id | None = Field(
+        default=None, description="the owner (district, street or community); default the district: district-wide"
+    )
 
 
 class CategoryPatch(BaseModel):

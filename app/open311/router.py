@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.models import User
 from app.auth.principal import Principal
 from app.catalog.models import Category
+from app.catalog.service import catalog_query, offered_category, path_of
 from app.db import SessionDep, utcnow
 from app.open311.formats import DOCUMENTS, OPEN311_RESPONSES, Fmt, Open311Error, Open311Route, respond
 from app.open311.keys import authenticate
@@ -77,9 +78,15 @@ async def discovery(fmt: Fmt, request: Request) -> Response:
     return respond(fmt, "discovery", None, document)
 
 
-@router.get("/services.{fmt}", response_class=Response, responses=OK, summary="services: the active categories")
-async def services(fmt: Fmt, session: SessionDep) -> Response:
-    categories = await session.scalars(select(Category).where(Category.active.is_(True)).order_by(Category.id))
+@router.get(
+    "/services.{fmt}",
+    response_class=Response,
+    responses=OK,
+    summary="services: the district-wide categories; with an api_key, all its community offers",
+)
+async def services(fmt: Fmt, session: SessionDep, api_key: Param = None, api_key_header: KeyHeader = None) -> Response:
+    path = await _scope(session, api_key_header, api_key)
+    categories = await session.scalars(catalog_query(path))
     return respond(fmt, "services", "service", [service_of(c) for c in categories])
 
 
@@ -89,8 +96,10 @@ async def services(fmt: Fmt, session: SessionDep) -> Response:
     responses=OK,
     summary="service definition (no extra attributes)",
 )
-async def service_definition(service_code: str, fmt: Fmt, session: SessionDep) -> Response:
-    category = await _service(session, service_code)
+async def service_definition(
+    service_code: str, fmt: Fmt, session: SessionDep, api_key: Param = None, api_key_header: KeyHeader = None
+) -> Response:
+    category = await offered_category(session, await _scope(session, api_key_header, api_key), code=service_code)
     if category is None:
         raise Open311Error(404, f"service_code {service_code!r} not found")
     return respond(fmt, "service_definition", None, {"service_code": category.code, "attributes": []})
@@ -164,8 +173,8 @@ async def post_request(fmt: Fmt, request: Request, session: SessionDep, api_key_
     code = form.get("service_code")
     if not code:
         raise Open311Error(400, "service_code is required")
-    category = await _service(session, code)
-    if category is None:  # GeoReport: an unknown service_code is 404
+    category = await offered_category(session, await path_of(session, key.org_id), code=code)
+    if category is None:  # GeoReport: an unknown service_code is 404 (so is one its community does not offer)
         raise Open311Error(404, f"service_code {code!r} is not a service (see services.{fmt})")
     point = _point(form)
     partner = await session.get(User, key.user_id)
@@ -187,8 +196,12 @@ async def _partner(session: AsyncSession, from_header: str | None, from_request:
     return key
 
 
-async def _service(session: AsyncSession, code: str) -> Category | None:
-    return await session.scalar(select(Category).where(Category.code == code, Category.active.is_(True)))
+async def _scope(session: AsyncSession, from_header: str | None, from_request: str | None) -> str | None:
+    """Whose catalog: without a key the district-wide entries; with one, all its community offers (一社一特色)."""
+    if not (from_header or from_request):
+        return None
+    key = await _partner(session, from_header, from_request)
+    return await path_of(session, key.org_id)
 
 
 def _requests_of(key: PartnerKey) -> AnySelect:

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal
-from app.catalog.models import Category
+from app.catalog.service import offered_category
 from app.config import Settings
 from app.db import utcnow
 from app.errors import AlreadyTaken, Conflict, Forbidden, InvalidTransition, ValidationFailed
@@ -187,10 +187,11 @@ async def _insert_wish(session: AsyncSession, principal: Principal, body: WishIn
     grid_id = body.grid_id
     if grid_id is None and community_id == user.home_community_id:
         grid_id = user.home_grid_id
-    await check_community_grid(session, community_id, grid_id)
-    category = await session.get(Category, body.category_id)
-    if category is None or not category.active:
-        raise ValidationFailed(["body", "category_id"], f"category {body.category_id} does not exist")
+    community = await check_community_grid(session, community_id, grid_id)
+    # Only what that community offers: the district's entries, its street's and its own (一社一特色).
+    category = await offered_category(session, community.path, id=body.category_id)
+    if category is None:
+        raise ValidationFailed(["body", "category_id"], f"category {body.category_id} is not offered there")
     now = utcnow()
     wish = Wish(
         status=Status.ordered,

@@ -152,13 +152,12 @@ MATRIX: dict[tuple[str, str], Case] = {
         role_to_revoke(), only({"district_admin": 204}, 403)
     ),
     ("GET", "/api/v1/categories"): Case(plain(), everyone(200)),
+    # A district-wide entry (no org_id: the district's): only admins over the district, not a street's (issue 13).
     ("POST", "/api/v1/categories"): Case(
         plain(lambda w, p: {"code": f"matrix_{next(_n)}", "name": "矩阵", "time_limit_hours": 24}),
-        only({"district_admin": 201, "admin_elsewhere": 201}, 403),
+        only({"district_admin": 201}, 403),
     ),
-    ("PATCH", "/api/v1/categories/{category_id}"): Case(
-        category_case(), only({"district_admin": 200, "admin_elsewhere": 200}, 403)
-    ),
+    ("PATCH", "/api/v1/categories/{category_id}"): Case(category_case(), only({"district_admin": 200}, 403)),
     ("POST", "/api/v1/member-reports"): Case(
         plain(lambda w, p: {"community_id": w.community, "real_name": "报到"}),
         everyone(201, assignee=409, member=409),

@@ -37,9 +37,7 @@ Component({
       })
       subscribe.prepare()
       try {
-        const categories = api.page(await api.get('/api/v1/categories')).items
-        const wanted = parseInt(options.category_id, 10)
-        this.setData({ categories, categoryIndex: categories.findIndex((c) => c.id === wanted) })
+        await this.loadCategories(home && home.community_id, parseInt(options.category_id, 10))
         if (!home) {
           const communities = api.page(await api.get('/api/v1/orgs', { level: 'community' })).items
           this.setData({ communities })
@@ -48,11 +46,25 @@ Component({
         api.handled(err)
       }
     },
+    // The community's whole list (一社一特色): the district's entries, its street's and its own. Without a
+    // community yet, the district-wide ones; the chosen category stays chosen if the new list has it.
+    async loadCategories(communityId, wantedId) {
+      const query = communityId ? { org_id: communityId } : undefined
+      const categories = api.page(await api.get('/api/v1/categories', query)).items
+      this.setData({ categories, categoryIndex: categories.findIndex((c) => c.id === wantedId) })
+    },
     onCategory(e) {
       this.setData({ categoryIndex: Number(e.detail.value) })
     },
-    onCommunity(e) {
-      this.setData({ communityIndex: Number(e.detail.value) })
+    async onCommunity(e) {
+      const index = Number(e.detail.value)
+      const chosen = this.data.categories[this.data.categoryIndex]
+      this.setData({ communityIndex: index })
+      try {
+        await this.loadCategories(this.data.communities[index].id, chosen && chosen.id)
+      } catch (err) {
+        api.handled(err)
+      }
     },
     onInput(e) {
       this.setData({ [e.currentTarget.dataset.field]: e.detail.value })

@@ -146,6 +146,27 @@ describe('order', () => {
     await tap(wxh, page, '#submit')
     expect(wxh.find('POST', '/api/v1/wishes')[0].data.community_id).toBe(12)
   })
+
+  test('the list offered is the community\'s whole list: the home community, or the one picked', async () => {
+    const own = {
+      11: { id: 9, code: 'jy_own', name: '义剪', description: '', time_limit_hours: 24, org_id: 11 },
+      12: { id: 10, code: 'wfl_own', name: '秦腔票友活动室', description: '', time_limit_hours: 72, org_id: 12 },
+    }
+    const byCommunity = (req) => ok(own[req.query.org_id] ? [...fx.categories, own[req.query.org_id]] : fx.categories)
+    wxh = signedIn(fx.resident, { 'GET /api/v1/categories': byCommunity })
+    const atHome = await open(wxh, 'order', { category_id: '9' })
+    expect(wxh.find('GET', '/api/v1/categories')[0].query).toEqual({ org_id: '11' })
+    expect(atHome.data.categories[atHome.data.categoryIndex].code).toBe('jy_own')
+
+    wxh = signedIn(Object.assign({}, fx.resident, { home: null }), { 'GET /api/v1/categories': byCommunity })
+    const page = await open(wxh, 'order', { category_id: '1' })
+    expect(wxh.find('GET', '/api/v1/categories')[0].query).toEqual({})
+    expect(page.data.categories.map((c) => c.code)).toEqual(['errand', 'repair'])
+    await pick(wxh, page, '#community', 1)
+    expect(wxh.find('GET', '/api/v1/categories')[1].query).toEqual({ org_id: '12' })
+    expect(page.data.categories.map((c) => c.code)).toEqual(['errand', 'repair', 'wfl_own'])
+    expect(page.data.categories[page.data.categoryIndex].code).toBe('errand') // the choice survives the reload
+  })
 })
 
 describe('queue filters', () => {

@@ -1,0 +1,35 @@
+"""categories.org_id: the catalog layered (一社一特色). Each entry is owned by the district, a street or a community
+and offered everywhere under it; the entries that exist become district-wide.
+
+Revision ID: 0009_h3_catalog_owner
+Revises: 0008_h3_location
+Create Date: 2026-12-07
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0009_h3_catalog_owner"
+down_revision: str | None = "0008_h3_location"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.add_column("categories", sa.Column("org_id", sa.Integer(), nullable=True))
+    # Every entry so far was the district's: owned by the tree's root (the first, should there be several).
+    op.execute("UPDATE categories SET org_id = (SELECT min(id) FROM orgs WHERE parent_id IS NULL)")
+    orphans = op.get_bind().scalar(sa.text("SELECT count(*) FROM categories WHERE org_id IS NULL"))
+    if orphans:
+        raise RuntimeError(f"{orphans} catalog entries but no district in orgs to own them: create the district first")
+    op.alter_column("categories", "org_id", existing_type=sa.Integer(), nullable=False)
+    op.create_foreign_key(op.f("fk_categories_org_id_orgs"), "categories", "orgs", ["org_id"], ["id"])
+    op.create_index(op.f("ix_categories_org_id"), "categories", ["org_id"], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_index(op.f("ix_categories_org_id"), table_name="categories")
+    op.drop_constraint(op.f("fk_categories_org_id_orgs"), "categories", type_="foreignkey")
+    op.drop_column("categories", "org_id")
