@@ -103,7 +103,7 @@ def _jsonable(value: Any) -> Any:
 def respond(fmt: Fmt, root: str, item: str | None, body: Any, status: int = 200) -> Response:
     """`body` is a list of `item` documents under `root` (XML), or, with item None, one document named `root`."""
     if fmt is Fmt.json:
-        return Response(json.dumps(_jsonable(body), ensure_ascii=False), status, media_type=JSON_TYPE)
+        return Response(json.dumps(_jsonable(body), ensure_ascii=False), status, headers={"content-type": JSON_TYPE})
     top = ET.Element(root)
     if item is None:
         for key, value in body.items():
@@ -112,7 +112,8 @@ def respond(fmt: Fmt, root: str, item: str | None, body: Any, status: int = 200)
         for document in body:
             _xml_value(top, item, document)
     xml = ET.tostring(top, encoding="unicode", xml_declaration=False)
-    return Response(f'<?xml version="1.0" encoding="utf-8"?>\n{xml}', status, media_type=XML_TYPE)
+    # As a header, not media_type: Starlette appends "; charset=utf-8" to every text/* media_type.
+    return Response(f'<?xml version="1.0" encoding="utf-8"?>\n{xml}', status, headers={"content-type": XML_TYPE})
 
 
 def error_response(fmt: Fmt, status: int, description: str) -> Response:

@@ -167,6 +167,14 @@ async def test_partner_reads_of_contact_data_are_logged(
     assert all(r.request_id for r in rows)
 
 
+async def test_media_types_are_exact(client: httpx.AsyncClient) -> None:
+    # SeeClickFix's validator, like other clients, compares the whole Content-Type: no charset parameter (JSON is
+    # UTF-8 by definition, the XML declaration names its encoding).
+    assert (await client.get(f"{BASE}/discovery.xml")).headers["content-type"] == "text/xml"
+    assert (await client.get(f"{BASE}/discovery.json")).headers["content-type"] == "application/json"
+    assert (await client.get(f"{BASE}/nothing.xml")).headers["content-type"] == "text/xml"
+
+
 async def test_discovery_names_the_configured_address_not_the_host_header(client: httpx.AsyncClient) -> None:
     spoofed = {"Host": "evil.example", "X-Forwarded-Host": "evil.example"}
     discovery = (await client.get(f"{BASE}/discovery.json", headers=spoofed)).json()
