@@ -147,6 +147,9 @@ class Settings(BaseSettings):
     docs_enabled: bool | None = None
     # `xinyuan retention` erases the address and phone of wishes closed longer ago than this (PIPL).
     retention_days: int = Field(default=180, ge=1)
+    # /metrics answers only with `Authorization: Bearer <this>` (Prometheus: `authorization: {credentials: ...}`).
+    # Empty: open in dev, 404 in prod.
+    metrics_token: str = Field(default="", max_length=200)
     # Log lines as JSON (empty: in prod) or text, and the level.
     log_json: bool | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

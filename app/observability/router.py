@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hmac
+
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 
+from app.config import Settings
 from app.db import utcnow
-from app.errors import problem
+from app.errors import NotFound, Unauthorized, problem
 from app.observability.gauges import scrape
 from app.observability.readiness import code_heads, unready_reason
 
@@ -32,6 +35,24 @@ async def readyz(request: Request) -> JSONResponse:
 
 @router.get("/metrics", include_in_schema=False)
 async def metrics(request: Request) -> Response:
-    # Keep this path internal: the reverse proxy should not forward it (README, "Running in production").
+    # Also keep this path internal: the reverse proxy should not forward it (README, "Running in production").
+    _authorise_scrape(request.app.state.settings, request.headers.get("authorization", ""))
     body = await scrape(request.app.state.sessionmaker, utcnow())
     return Response(body, media_type=CONTENT_TYPE_LATEST)
+
+
+def _authorise_scrape(settings: Settings, authorization: str) -> None:
+    """With METRICS_TOKEN set, a scrape carries it as a bearer token. Unset: open in dev, off (404) in prod.
+
+    The figures tell an outsider how busy the service is, how many wishes are overdue, and its routes' error rates.
+    """
+    token = settings.metrics_token
+    if not token:
+        if settings.app_env == "prod":
+            raise NotFound("/metrics is off in prod until METRICS_TOKEN is set")
+        return
+    scheme, _, given = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+        error = Unauthorized("/metrics needs Authorization: Bearer <METRICS_TOKEN>")
+        error.headers = {"WWW-Authenticate": 'Bearer realm="metrics"'}
+        raise error

@@ -1,7 +1,7 @@
 """wishes.lat, wishes.long: the point an Open311 request was posted with, kept as numbers (they were folded into
 the address string before)
 
-Revision ID: 0008_h3_location
+Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-07
 """
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008_h3_location"
+revision: str = "0008"
 down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

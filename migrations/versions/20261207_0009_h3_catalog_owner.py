@@ -1,8 +1,8 @@
 """categories.org_id: the catalog layered (一社一特色). Each entry is owned by the district, a street or a community
 and offered everywhere under it; the entries that exist become district-wide.
 
-Revision ID: 0009_h3_catalog_owner
-Revises: 0008_h3_location
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-07
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009_h3_catalog_owner"
-down_revision: str | None = "0008_h3_location"
+revision: str = "0009"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
