@@ -1,20 +1,50 @@
-# Production image: slim, non-root; migrates, then serves with APP_ENV=prod.
-FROM python:3.11-slim
+# The production image: `xinyuan serve` (the default command, after `xinyuan migrate`) or `xinyuan worker`, with
+# APP_ENV=prod. Give it DATABASE_URL, SECRET_KEY, WECHAT_APPID, WECHAT_SECRET (README, "Docker").
+# Patch version and Debian codename pinned: a rebuild gets the same Python and the same system libraries.
+ARG PYTHON_IMAGE=python:3.11.14-slim-bookworm
 
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
+# --- build: a virtualenv with the runtime dependencies only ---
+FROM ${PYTHON_IMAGE} AS build
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /srv/xinyuan
+COPY pyproject.toml requirements.lock README.md ./
+# pyproject's `dependencies`, at the versions of requirements.lock (a constraints file: what the lock pins beyond
+# them is not installed). So no test or lint tools (pytest, mypy, ruff, schemathesis, hypothesis: the `dev` extra)
+# and no other extra: `embedded`, the development PostgreSQL, stays out; production names its database in
+# DATABASE_URL.
+RUN python -m venv /opt/venv \
+ && python -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies'], sep='\n')" \
+      > runtime.txt \
+ && /opt/venv/bin/pip install -c requirements.lock -r runtime.txt \
+ && rm runtime.txt requirements.lock
+COPY alembic.ini ./
+COPY migrations ./migrations
+COPY app ./app
+# Editable, at the path it runs from: the CLI finds alembic.ini and migrations/ beside the package (app/cli.py).
+RUN /opt/venv/bin/pip install --no-deps -e . \
+ && find /opt/venv /srv/xinyuan -name __pycache__ -prune -exec rm -rf {} +
+
+# --- the image ---
+FROM ${PYTHON_IMAGE}
+# tini is PID 1: it reaps zombies and, with -g, passes SIGTERM / SIGINT to the command's whole process group, so
+# `docker stop` reaches `xinyuan migrate` under the default command's `sh -c` as well as the server or the worker
+# (a shell as PID 1 ignores SIGTERM, and Docker kills it after the grace period).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tini \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --system --gid 10001 xinyuan \
+ && useradd --system --uid 10001 --gid 10001 --home-dir /srv/xinyuan --no-create-home --shell /usr/sbin/nologin xinyuan
+COPY --from=build /opt/venv /opt/venv
+COPY --from=build /srv/xinyuan /srv/xinyuan
+ENV PATH=/opt/venv/bin:$PATH PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     APP_ENV=prod HOST=0.0.0.0 PORT=8000
 WORKDIR /srv/xinyuan
-
-COPY requirements.lock ./
-RUN pip install -r requirements.lock
-
-COPY pyproject.toml alembic.ini README.md ./
-COPY app ./app
-COPY migrations ./migrations
-# Editable install: the CLI finds alembic.ini and migrations/ beside the package.
-RUN pip install --no-deps -e . && useradd --system --uid 10001 --home /srv/xinyuan xinyuan
-USER xinyuan
-
+# Numeric, so that a runtime can check it is not root (Kubernetes runAsNonRoot) without reading /etc/passwd.
+USER 10001:10001
 EXPOSE 8000
-HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz')"
+# On the port `xinyuan serve` listens on (its --port, else PORT); healthy while `xinyuan worker` runs, which serves
+# no HTTP. The start period covers `xinyuan migrate` before the server starts.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+    CMD ["python", "-m", "app.observability.healthcheck"]
+ENTRYPOINT ["tini", "-g", "--"]
 CMD ["sh", "-c", "xinyuan migrate && exec xinyuan serve"]
