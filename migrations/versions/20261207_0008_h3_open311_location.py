@@ -18,17 +18,20 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    # Nullable columns without a default: PostgreSQL adds them without rewriting the table.
-    op.add_column("wishes", sa.Column("lat", sa.Double(), nullable=True))
-    op.add_column("wishes", sa.Column("long", sa.Double(), nullable=True))
-    op.create_check_constraint(op.f("ck_wishes_lat_long_together"), "wishes", "(lat IS NULL) = (long IS NULL)")
-    op.create_check_constraint(
-        op.f("ck_wishes_lat_long_range"), "wishes", "lat BETWEEN -90 AND 90 AND long BETWEEN -180 AND 180"
-    )
+    # Nullable columns without a default: PostgreSQL adds them without rewriting the table. (Batch operations, as
+    # the other migrations: plain ALTERs on PostgreSQL.)
+    with op.batch_alter_table("wishes") as batch_op:
+        batch_op.add_column(sa.Column("lat", sa.Double(), nullable=True))
+        batch_op.add_column(sa.Column("long", sa.Double(), nullable=True))
+        batch_op.create_check_constraint(op.f("ck_wishes_lat_long_together"), "(lat IS NULL) = (long IS NULL)")
+        batch_op.create_check_constraint(
+            op.f("ck_wishes_lat_long_range"), "lat BETWEEN -90 AND 90 AND long BETWEEN -180 AND 180"
+        )
 
 
 def downgrade() -> None:
-    op.drop_constraint("ck_wishes_lat_long_range", "wishes", type_="check")
-    op.drop_constraint("ck_wishes_lat_long_together", "wishes", type_="check")
-    op.drop_column("wishes", "long")
-    op.drop_column("wishes", "lat")
+    with op.batch_alter_table("wishes") as batch_op:
+        batch_op.drop_constraint(op.f("ck_wishes_lat_long_range"), type_="check")
+        batch_op.drop_constraint(op.f("ck_wishes_lat_long_together"), type_="check")
+        batch_op.drop_column("long")
+        batch_op.drop_column("lat")

@@ -18,18 +18,21 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.add_column("categories", sa.Column("org_id", sa.Integer(), nullable=True))
+    with op.batch_alter_table("categories") as batch_op:
+        batch_op.add_column(sa.Column("org_id", sa.Integer(), nullable=True))
     # Every entry so far was the district's: owned by the tree's root (the first, should there be several).
     op.execute("UPDATE categories SET org_id = (SELECT min(id) FROM orgs WHERE parent_id IS NULL)")
     orphans = op.get_bind().scalar(sa.text("SELECT count(*) FROM categories WHERE org_id IS NULL"))
     if orphans:
         raise RuntimeError(f"{orphans} catalog entries but no district in orgs to own them: create the district first")
-    op.alter_column("categories", "org_id", existing_type=sa.Integer(), nullable=False)
-    op.create_foreign_key(op.f("fk_categories_org_id_orgs"), "categories", "orgs", ["org_id"], ["id"])
-    op.create_index(op.f("ix_categories_org_id"), "categories", ["org_id"], unique=False)
+    with op.batch_alter_table("categories") as batch_op:
+        batch_op.alter_column("org_id", existing_type=sa.Integer(), nullable=False)
+        batch_op.create_foreign_key(op.f("fk_categories_org_id_orgs"), "orgs", ["org_id"], ["id"])
+        batch_op.create_index(op.f("ix_categories_org_id"), ["org_id"], unique=False)
 
 
 def downgrade() -> None:
-    op.drop_index(op.f("ix_categories_org_id"), table_name="categories")
-    op.drop_constraint(op.f("fk_categories_org_id_orgs"), "categories", type_="foreignkey")
-    op.drop_column("categories", "org_id")
+    with op.batch_alter_table("categories") as batch_op:
+        batch_op.drop_index(op.f("ix_categories_org_id"))
+        batch_op.drop_constraint(op.f("fk_categories_org_id_orgs"), type_="foreignkey")
+        batch_op.drop_column("org_id")
