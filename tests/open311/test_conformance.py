@@ -11,6 +11,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
@@ -92,6 +93,17 @@ async def test_an_unexpected_error_is_a_georeport_500(
         resp = await client.get(f"{BASE}/services.xml")
         assert "request id" in _xml_error(resp, 500) and resp.headers["x-request-id"]
         _errors(await client.get(f"{BASE}/services.json"), 500)
+
+
+async def test_the_database_gone_is_a_georeport_503(
+    client: httpx.AsyncClient, demo: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def gone(*_: Any) -> dict[str, Any]:
+        raise OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+
+    monkeypatch.setattr("app.open311.router.service_of", gone)
+    resp = await client.get(f"{BASE}/services.xml")
+    assert "database" in _xml_error(resp, 503) and resp.headers["retry-after"] == "5"
 
 
 async def test_date_times_have_whole_seconds_and_an_offset(api: Api, client: httpx.AsyncClient) -> None:
