@@ -123,6 +123,20 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
+async def before_outside_call(session: AsyncSession) -> None:
+    """End the request's transaction before a call outside the database (WeChat), which may take seconds: it must
+    not hold a connection, a snapshot or row locks meanwhile. The session begins a new transaction on its next
+    statement, so the request's writes still commit together at its end.
+
+    For the reads made so far (authentication, the checks that spare WeChat a request that would be refused):
+    a request calls out before it writes, never in the middle of its unit of work.
+    """
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("call outside the database before the request writes, not in the middle of it")
+    if session.in_transaction():
+        await session.commit()  # reads only: nothing to keep or lose; commit keeps the loaded objects usable
+
+
 async def _statements_commit_alone(session: SessionDep) -> None:
     if session.in_transaction():
         raise RuntimeError("AutocommitReads must come before anything else uses the request's session")

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 
 from app import embedded_pg
 from app.auth.router import router as auth_router
@@ -29,7 +29,7 @@ from app.orgs.router import router as orgs_router
 from app.privacy.router import router as privacy_router
 from app.stats.router import router as stats_router
 from app.wechat.client import open_wechat
-from app.wechat.content import ContentScreen, bind_content_screen
+from app.wechat.content import ContentScreen
 from app.wechat.fake import create_fake_wechat_app
 from app.wechat.fake_state import FakeWeChatState
 from app.wechat.push import router as push_router
@@ -61,7 +61,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1.0.0",
         summary="居民点单、支部下单、党员接单: residents order, the branch dispatches, members accept.",
         lifespan=lifespan,
-        dependencies=[Depends(bind_content_screen)],
         # Off in prod by default (DOCS_ENABLED): the contract is published with the code, not by each server.
         docs_url="/docs" if settings.docs_enabled else None,
         redoc_url="/redoc" if settings.docs_enabled else None,

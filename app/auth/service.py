@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
 from app.auth.schemas import MePatch
+from app.db import before_outside_call
 from app.errors import ValidationFailed, WeChatLoginFailed, WeChatUnavailable
 from app.orgs.service import check_community_grid
 from app.wechat.client import WeChatClient, WeChatError, WeChatUnreachable
@@ -52,6 +53,7 @@ async def sign_in(
 
 async def set_phone(session: AsyncSession, wechat: WeChatClient, user: User, code: str) -> None:
     """The number behind a getPhoneNumber button's code (WeChat's getuserphonenumber): the user's phone."""
+    await before_outside_call(session)  # authentication's read ends before WeChat is asked
     try:
         user.phone = await wechat.phone_number(code)
     except WeChatError as exc:

@@ -70,13 +70,17 @@ async def login_throttle(request: Request) -> LoginThrottle:
 LoginThrottleDep = Annotated[LoginThrottle, Depends(login_throttle)]
 
 
-async def check_daily_wishes(session: AsyncSession, resident_id: int, limit: int, now: datetime) -> None:
+async def check_daily_wishes(
+    session: AsyncSession, resident_id: int, limit: int, now: datetime, *, lock: bool = True
+) -> None:
     """Refuse a new wish when the resident ordered `limit` in the last 24 hours.
 
-    The resident's row is locked first, so two concurrent orders
-    of one resident are counted one after the other and cannot both slip under the limit.
+    The resident's row is locked first, so two concurrent orders of one resident are counted one after the other
+    and cannot both slip under the limit. `lock=False`: a look before the order's transaction (an order over the
+    limit then costs no WeChat call), not the decision.
     """
-    await session.execute(select(User.id).where(User.id == resident_id).with_for_update(key_share=True))
+    if lock:
+        await session.execute(select(User.id).where(User.id == resident_id).with_for_update(key_share=True))
     count, oldest = (
         await session.execute(
             select(func.count(), func.min(Wish.created_at)).where(

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.permissions import Permission
 from app.auth.principal import Principal
 from app.config import Settings
+from app.db import before_outside_call
 from app.errors import NotFound, WeChatUnavailable
 from app.members.models import Member
 from app.orgs.models import Org
@@ -37,6 +38,7 @@ async def member_qrcode(
     cached = await session.scalar(select(Wxacode.png).filter_by(**key))
     if cached is not None:
         return cached
+    await before_outside_call(session)  # WeChat may take seconds: no connection or snapshot held meanwhile
     png = await _make(wechat, **key)
     try:
         async with session.begin_nested():

@@ -36,6 +36,7 @@ from app.open311.mapping import (
 from app.open311.models import PartnerKey
 from app.orgs.models import Org
 from app.privacy.access_log import log_partner_views
+from app.wechat.content import ContentScreenDep
 from app.wishes.machine import OPEN_STATUSES
 from app.wishes.models import Wish, id_from_number
 from app.wishes.schemas import WishIn
@@ -167,7 +168,9 @@ async def get_request(
         }
     },
 )
-async def post_request(fmt: Fmt, request: Request, session: SessionDep, api_key_header: KeyHeader = None) -> Response:
+async def post_request(
+    fmt: Fmt, request: Request, session: SessionDep, checker: ContentScreenDep, api_key_header: KeyHeader = None
+) -> Response:
     form = await _form(request)
     key = await _partner(session, api_key_header, form.get("api_key"))
     code = form.get("service_code")
@@ -179,7 +182,8 @@ async def post_request(fmt: Fmt, request: Request, session: SessionDep, api_key_
     point = _point(form)
     partner = await session.get(User, key.user_id)
     assert partner is not None  # the key's user row is created with the key and never deleted
-    wish, _ = await create_wish(session, Principal(user=partner), _wish_in(form, category, key.org_id, point), None)
+    principal = Principal(user=partner)
+    wish, _ = await create_wish(session, checker, principal, _wish_in(form, category, key.org_id, point), None)
     if point is not None:
         await session.execute(update(Wish).where(Wish.id == wish.id).values(lat=point.lat, long=point.long))
     notice = SERVICE_NOTICE.format(hours=category.time_limit_hours)

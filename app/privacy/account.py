@@ -93,7 +93,8 @@ async def delete_account(session: AsyncSession, principal: Principal, settings: 
     for wish_id in await session.scalars(
         select(Wish.id).where(Wish.resident_id == principal.id, Wish.status.in_(CANCELLABLE)).order_by(Wish.id)
     ):
-        await transition(session, principal, wish_id, Action.cancel, _cancel_body(), settings)
+        # No content check (None): the reason is the service's own words, not the user's.
+        await transition(session, None, principal, wish_id, Action.cancel, _cancel_body(), settings)
     await session.execute(
         update(Wish)
         .where(Wish.resident_id == principal.id)

@@ -24,6 +24,7 @@ from app.db import UTCDateTime, utcnow
 from app.notifications.service import notify
 from app.orgs.models import Org, RoleAssignment, StaffRole
 from app.stats.sql import elapsed_minutes
+from app.wishes import timeline
 from app.wishes.machine import OPEN_STATUSES
 from app.wishes.models import Wish, WishEvent
 
@@ -92,17 +93,7 @@ async def _staff(session: AsyncSession, org_ids: set[int], role: StaffRole) -> d
 
 def _event(wish: Wish, action: str, now: datetime, note: str, data: dict[str, Any]) -> WishEvent:
     # Not a transition: the status stays as it is (from = to), and the actor is the system.
-    return WishEvent(
-        wish_id=wish.id,
-        action=action,
-        from_status=wish.status,
-        to_status=wish.status,
-        actor_id=None,
-        actor_role="system",
-        note=note,
-        data=data,
-        at=now,
-    )
+    return timeline.event(wish, action, wish.status, wish.status, timeline.SYSTEM, now, note, data)
 
 
 async def _notify_overdue(session: AsyncSession, now: datetime, batch: int) -> int:

@@ -1,33 +1,26 @@
-"""WeChat's content check (msg_sec_check v2) on what users write: wish title and content, decline and reject
-reasons, rating comments.
+"""WeChat's content check (msg_sec_check v2) on text a user wrote: its answer as a `Verdict`.
 
-risky → `422 content_rejected` and nothing is saved (the check runs before any row is written); review → saved,
-and the wish is flagged for its secretaries; WeChat unreachable (or refusing the call) → saved and flagged as
-unchecked, or `503 wechat_unavailable` when WECHAT_CONTENT_CHECK_FAIL_CLOSED is set.
+risky → `422 content_rejected`; review → `Verdict.review`; WeChat unreachable (or refusing the call) →
+`Verdict.unchecked`, or `503 wechat_unavailable` when WECHAT_CONTENT_CHECK_FAIL_CLOSED is set. What a verdict does
+to the thing the text was written on is its owner's business (for wishes: app/wishes/moderation.py).
 
-The check needs the app's WeChat client, which lives on the app; services reach it through a context variable
-that a request dependency binds (`bind_content_screen`, installed in main.py), so their signatures and the
-routers that call them stay as they are.
+Routes take the app's screen as a dependency (`ContentScreenDep`), as they take the WeChat client.
 """
 
 from __future__ import annotations
 
 import logging
-from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Annotated
 
-from fastapi import Request
-from sqlalchemy.ext.asyncio import AsyncSession
+from fastapi import Depends, Request
 
 from app.errors import ContentRejected, WeChatUnavailable
-from app.notifications.service import notify, secretaries_of
-from app.notifications.templates import CONTENT_REVIEW_REASONS
 from app.wechat.client import Scene, Suggest, WeChatClient
 from app.wechat.errors import WeChatError, WeChatUnreachable
-from app.wishes.models import Wish
 
-__all__ = ["ContentScreen", "Scene", "Verdict", "bind_content_screen", "flag_for_review", "screen", "screen_on_wish"]
+__all__ = ["ContentScreen", "ContentScreenDep", "Scene", "Verdict"]
 log = logging.getLogger(__name__)
 
 
@@ -43,7 +36,8 @@ class ContentScreen:
     fail_closed: bool
 
     async def check(self, openid: str, scene: Scene, content: str | None, title: str | None = None) -> Verdict:
-        if not (content or "").strip():
+        """Raises ContentRejected when WeChat calls the text risky. Make no call with a transaction open."""
+        if not (content or "").strip() and not (title or "").strip():
             return Verdict.passed  # an optional comment left empty: nothing to check
         try:
             suggest = await self.wechat.msg_sec_check(openid, scene, content or "", title)
@@ -57,34 +51,9 @@ class ContentScreen:
         return Verdict.review if suggest is Suggest.review else Verdict.passed
 
 
-_current: ContextVar[ContentScreen] = ContextVar("content_screen")
+async def content_screen(request: Request) -> ContentScreen:
+    screen: ContentScreen = request.app.state.content_screen
+    return screen
 
 
-async def bind_content_screen(request: Request) -> None:
-    """Request dependency: make this app's screen the one `screen()` uses while the request runs.
-
-    An app served without its lifespan (some tests) has none; only a request that checks text then fails.
-    """
-    screen = getattr(request.app.state, "content_screen", None)
-    if screen is not None:
-        _current.set(screen)
-
-
-async def screen(openid: str, scene: Scene, content: str | None, title: str | None = None) -> Verdict:
-    """Check text `openid` wrote; raises ContentRejected when WeChat calls it risky."""
-    return await _current.get().check(openid, scene, content, title)
-
-
-async def screen_on_wish(session: AsyncSession, openid: str, wish: Wish, text: str | None) -> None:
-    """A reason or comment written on an existing wish: check it; flag the wish unless it passed."""
-    await flag_for_review(session, wish, await screen(openid, Scene.comment, text))
-
-
-async def flag_for_review(session: AsyncSession, wish: Wish, verdict: Verdict) -> None:
-    """Text on this wish was saved without a clean pass: mark the wish and tell its secretaries."""
-    if verdict is Verdict.passed:
-        return
-    wish.content_flag = verdict
-    secretaries = await secretaries_of(session, wish.community_id)
-    reason = CONTENT_REVIEW_REASONS[verdict]
-    await notify(session, secretaries, "content_review", wish.id, number=wish.number, title=wish.title, reason=reason)
+ContentScreenDep = Annotated[ContentScreen, Depends(content_screen)]

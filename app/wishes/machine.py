@@ -42,6 +42,9 @@ class Party(StrEnum):
     manager = "manager"  # secretary / admin over its community
     assignee = "assignee"  # the member it is dispatched to or accepted by
     candidate = "candidate"  # an active member the (untaken) pool wish is opened to
+    # The resident ordering through a member's service QR code (首问负责): the order dispatches itself to that
+    # member. A standing only while ordering: no caller has it towards an existing wish.
+    code_scanner = "code_scanner"
 
 
 class Guard(StrEnum):
@@ -62,7 +65,7 @@ def _m(to: Status, *who: Party, guard: Guard | None = None) -> Move:
 
 S, A, P = Status, Action, Party
 TRANSITIONS: dict[tuple[Status, Action], Move] = {
-    (S.ordered, A.dispatch): _m(S.dispatched, P.manager),
+    (S.ordered, A.dispatch): _m(S.dispatched, P.manager, P.code_scanner),
     (S.dispatched, A.recall): _m(S.ordered, P.manager),
     (S.dispatched, A.accept): _m(S.accepted, P.assignee, P.candidate),
     (S.dispatched, A.decline): _m(S.ordered, P.assignee),

@@ -103,7 +103,7 @@ class Wish(Base):
     rating_score: Mapped[int | None]
     rating_comment: Mapped[str | None] = mapped_column(String(200))
     # Set when WeChat's content check said "review" for text on this wish, or could not be reached ("unchecked"):
-    # saved, but the secretary should look (app/wechat/content.py).
+    # saved, but the secretary should look (app/wishes/moderation.py).
     content_flag: Mapped[str | None] = mapped_column(String(16))
     # 限时办结 / 督办 (app/supervision): when the current time limit began (NULL: at created_at; a reopen restarts
     # it), and when the sweeper told the secretaries (overdue) and the street's admins (twice overdue). Reset by a

@@ -129,8 +129,8 @@ async def load_wish(session: AsyncSession, wish_id: int, refresh: bool = False) 
     return (await session.scalars(query)).one_or_none()
 
 
-async def visible_wish(session: AsyncSession, principal: Principal, wish_id: int) -> Wish:
-    wish = await load_wish(session, wish_id)
+async def visible_wish(session: AsyncSession, principal: Principal, wish_id: int, refresh: bool = False) -> Wish:
+    wish = await load_wish(session, wish_id, refresh)
     if wish is None or not parties_of(principal, wish):
         raise NotFound.of("wish", wish_id)
     return wish

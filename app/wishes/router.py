@@ -12,6 +12,7 @@ from app.errors import PROBLEM_RESPONSES, RATE_LIMITED_RESPONSES
 from app.ids import IdPath, IdQuery
 from app.paging import Cursor, Limit, Page, decode_cursor, next_cursor
 from app.privacy.access_log import log_contact_views
+from app.wechat.content import ContentScreenDep
 from app.wishes import service
 from app.wishes.machine import Action, Status
 from app.wishes.present import wish_detail, wish_out
@@ -38,10 +39,11 @@ async def create_wish(
     session: SessionDep,
     principal: CurrentUser,
     settings: SettingsDep,
+    checker: ContentScreenDep,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> WishOut:
     wish, created = await service.create_wish(
-        session, principal, body, idempotency_key, daily_limit=settings.rate_limit_wishes_per_day
+        session, checker, principal, body, idempotency_key, daily_limit=settings.rate_limit_wishes_per_day
     )
     if not created:
         response.headers["Idempotent-Replayed"] = "true"
@@ -100,10 +102,15 @@ def _action_route(action: Action) -> None:
     optional = _accepts_empty(model)
 
     async def act(
-        wish_id: IdPath, session: SessionDep, principal: CurrentUser, settings: SettingsDep, body: Any = None
+        wish_id: IdPath,
+        session: SessionDep,
+        principal: CurrentUser,
+        settings: SettingsDep,
+        checker: ContentScreenDep,
+        body: Any = None,
     ) -> WishOut:
         payload = body if body is not None else model()
-        wish = await service.transition(session, principal, wish_id, action, payload, settings)
+        wish = await service.transition(session, checker, principal, wish_id, action, payload, settings)
         await log_contact_views(session, principal, [wish], via=action)
         return wish_out(wish, principal, utcnow(), settings.reopen_days)
 

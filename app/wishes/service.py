@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
 
 from pydantic import BaseModel
 from sqlalchemy import select, update
@@ -19,13 +18,15 @@ from app.limits.throttle import check_daily_wishes
 from app.members.models import Member
 from app.notifications.service import notify, secretaries_of
 from app.orgs.service import check_community_grid
-from app.wechat import content
+from app.wechat.content import ContentScreen, Verdict
+from app.wishes import moderation, timeline
 from app.wishes.access import facts_of, parties_of
-from app.wishes.machine import TRANSITIONS, WHO_MAY, Action, Decision, Party, Refusal, Status, decide
-from app.wishes.models import IdempotencyKey, Wish, WishEvent
+from app.wishes.machine import Action, Decision, Facts, Party, Refusal, Status, decide
+from app.wishes.models import IdempotencyKey, Wish
 from app.wishes.queries import WishView, load_view, load_wish, visible_wish
 from app.wishes.schemas import WishIn
-from app.wishes.transitions import HANDLERS, Ctx
+from app.wishes.timeline import Actor, actor_of
+from app.wishes.transitions import HANDLERS, Ctx, Effect, dispatch_to_target
 
 _REFUSALS = {
     Refusal.forbidden: Forbidden,
@@ -39,67 +40,74 @@ def _raise_refusal(wish: Wish, action: Action, decision: Decision) -> None:
         raise _REFUSALS[decision.refusal](f"wish {wish.id}: {decision.reason}")
 
 
-def _actor_role(parties: frozenset[Party], principal: Principal, action: Action) -> str:
-    used = parties & WHO_MAY[action]
-    if Party.manager in used:
-        return principal.staff_role
-    if used & {Party.assignee, Party.candidate}:
-        return "member"
-    return "resident"
-
-
 async def transition(
     session: AsyncSession,
+    checker: ContentScreen | None,
     principal: Principal,
     wish_id: int,
     action: Action,
     body: BaseModel,
     settings: Settings,
 ) -> WishView:
-    wish = await visible_wish(session, principal, wish_id)
+    """`checker` None: the body's text is the service's own (closing an account), not a user's to screen."""
+    refresh = False
+    verdict = Verdict.passed
+    if checker is not None and moderation.user_texts(body):
+        # Refuse first what would be refused anyway, so WeChat is asked only about a move that may happen; the
+        # check then runs outside any transaction, and the wish is read again, as committed, to be moved.
+        await _decide(session, principal, wish_id, action, settings)
+        verdict = await moderation.screen(session, checker, principal, body)
+        refresh = True
+    wish, parties, to = await _decide(session, principal, wish_id, action, settings, refresh)
     now = utcnow()
+    effect = await HANDLERS[action](Ctx(session, principal, wish, now), body)
+    if not await _move(session, principal, parties, wish, action, to, effect, now):
+        await _lost_race(session, principal, wish_id, action, settings)
+    await moderation.apply(session, wish, verdict)
+    await session.flush()
+    return await _view_after_write(session, wish.id)
+
+
+async def _decide(
+    session: AsyncSession, principal: Principal, wish_id: int, action: Action, settings: Settings, refresh: bool = False
+) -> tuple[Wish, frozenset[Party], Status]:
+    """The visible wish, the caller's standing to it, and where the table says `action` takes it (or a refusal)."""
+    wish = await visible_wish(session, principal, wish_id, refresh)
     parties = parties_of(principal, wish)
-    decision = decide(Status(wish.status), action, parties, facts_of(principal, wish, now, settings.reopen_days))
+    decision = decide(Status(wish.status), action, parties, facts_of(principal, wish, utcnow(), settings.reopen_days))
     _raise_refusal(wish, action, decision)
     assert decision.to is not None
+    return wish, parties, decision.to
+
+
+async def _move(
+    session: AsyncSession,
+    principal: Principal,
+    parties: frozenset[Party],
+    wish: Wish,
+    action: Action,
+    to: Status,
+    effect: Effect,
+    now: datetime,
+) -> bool:
+    """The one way a status changes: compare-and-set, its event row and its notices. False: the wish changed
+    meanwhile (the database, not Python, settles a race between two requests on the same wish)."""
     from_status = Status(wish.status)
-    effect = await HANDLERS[action](Ctx(session, principal, wish, now), body)
-    # Compare-and-set: the database, not Python, settles a race between two requests on the same wish.
     stmt = (
         update(Wish)
         .where(Wish.id == wish.id, Wish.status == from_status, *effect.guards)
-        .values(status=decision.to, updated_at=now, **effect.values)
+        .values(status=to, updated_at=now, **effect.values)
         .returning(Wish.id)
         .execution_options(synchronize_session=False)
     )
     if (await session.execute(stmt)).first() is None:
-        await _lost_race(session, principal, wish_id, action, settings)
-    session.add(
-        WishEvent(
-            wish_id=wish.id,
-            action=action,
-            from_status=from_status,
-            to_status=decision.to,
-            actor_id=principal.id,
-            actor_role=_actor_role(parties, principal, action),
-            note=effect.note,
-            data=effect.data,
-            at=now,
-        )
-    )
+        return False
+    actor = actor_of(principal, parties, action)
+    session.add(timeline.event(wish, action, from_status, to, actor, now, effect.note, effect.data))
+    fields = {"number": wish.number, "title": wish.title, "name": _name(principal, wish), "reason": effect.note or ""}
     for recipients, kind in effect.notices:
-        await notify(
-            session,
-            recipients,
-            kind,
-            wish.id,
-            number=wish.number,
-            title=wish.title,
-            name=_name(principal, wish),
-            reason=effect.note or "",
-        )
-    await session.flush()
-    return await _view_after_write(session, wish.id)
+        await notify(session, recipients, kind, wish.id, **fields)
+    return True
 
 
 async def _view_after_write(session: AsyncSession, wish_id: int) -> WishView:
@@ -128,6 +136,7 @@ async def _lost_race(
 
 async def create_wish(
     session: AsyncSession,
+    checker: ContentScreen,
     principal: Principal,
     body: WishIn,
     idempotency_key: str | None,
@@ -137,16 +146,19 @@ async def create_wish(
 
     `daily_limit`: wishes this resident may order in 24 hours; checked after the key, so a replay never counts.
     """
-    if idempotency_key is not None:
-        replay = await _claim_key(session, principal.id, idempotency_key)
-        if replay is not None:
-            return await _view_after_write(session, replay), False
+    # Reads first: neither a retry nor an order over the limit costs a WeChat call. Then the content check, with
+    # no transaction open; then the writes, which check both again, under the key's row and the resident's lock.
+    if idempotency_key is not None and (done := await _replayed(session, principal.id, idempotency_key)):
+        return await _view_after_write(session, done), False
+    if daily_limit is not None:
+        await check_daily_wishes(session, principal.id, daily_limit, utcnow(), lock=False)
+    verdict = await moderation.screen(session, checker, principal, body)
+    if idempotency_key is not None and (replay := await _claim_key(session, principal.id, idempotency_key)):
+        return await _view_after_write(session, replay), False
     if daily_limit is not None:
         await check_daily_wishes(session, principal.id, daily_limit, utcnow())
-    # After the replay and limit checks: neither a retry nor a refused order costs a WeChat call.
-    verdict = await content.screen(principal.user.openid, content.Scene.forum, body.content, body.title)
     wish = await _insert_wish(session, principal, body)
-    await content.flag_for_review(session, wish, verdict)
+    await moderation.apply(session, wish, verdict)
     if idempotency_key is not None:
         await session.execute(
             update(IdempotencyKey)
@@ -155,6 +167,13 @@ async def create_wish(
         )
     await session.flush()
     return await _view_after_write(session, wish.id), True
+
+
+async def _replayed(session: AsyncSession, user_id: int, key: str) -> int | None:
+    """The wish a committed request with this key made, if any."""
+    return await session.scalar(
+        select(IdempotencyKey.wish_id).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
+    )
 
 
 async def _claim_key(session: AsyncSession, user_id: int, key: str) -> int | None:
@@ -210,18 +229,19 @@ async def _insert_wish(session: AsyncSession, principal: Principal, body: WishIn
     )
     session.add(wish)
     await session.flush()
-    session.add(_event(wish, "order", None, Status.ordered, principal.id, "resident"))
+    session.add(timeline.event(wish, "order", None, Status.ordered, Actor(principal.id, "resident"), now))
     fields = {"number": wish.number, "title": wish.title}
     await notify(session, await secretaries_of(session, community_id), "wish_ordered", wish.id, **fields)
     if body.target_member_id is not None:
-        await _dispatch_to_target(session, principal, wish, body.target_member_id, fields)
+        await _dispatch_to_target(session, principal, wish, body.target_member_id, now)
     return wish
 
 
 async def _dispatch_to_target(
-    session: AsyncSession, principal: Principal, wish: Wish, member_id: int, fields: dict[str, Any]
+    session: AsyncSession, principal: Principal, wish: Wish, member_id: int, now: datetime
 ) -> None:
-    """首问负责: a wish ordered through a member's service QR code goes straight to that member, if still active."""
+    """首问负责: a wish ordered through a member's service QR code goes straight to that member, if still active:
+    the table's dispatch, taken by the resident as the one who scanned the code."""
     active = await session.scalar(
         select(Member.id).where(
             Member.user_id == member_id, Member.community_id == wish.community_id, Member.active.is_(True)
@@ -229,28 +249,10 @@ async def _dispatch_to_target(
     )
     if active is None:
         return
-    to = TRANSITIONS[(Status.ordered, Action.dispatch)].to
-    now = utcnow()
-    wish.status, wish.assignee_id, wish.dispatched_at, wish.responded_at = to, member_id, now, now
-    session.add(_event(wish, Action.dispatch, Status.ordered, to, principal.id, "resident", note="首问负责:扫码直派"))
-    await notify(session, [member_id], "wish_dispatched", wish.id, **fields)
-
-
-def _event(
-    wish: Wish,
-    action: str,
-    from_: Status | None,
-    to: Status,
-    actor_id: int,
-    role: str,
-    note: str | None = None,
-) -> WishEvent:
-    return WishEvent(
-        wish_id=wish.id,
-        action=action,
-        from_status=from_,
-        to_status=to,
-        actor_id=actor_id,
-        actor_role=role,
-        note=note,
-    )
+    scanner = frozenset({Party.code_scanner})
+    decision = decide(Status.ordered, Action.dispatch, scanner, Facts())
+    _raise_refusal(wish, Action.dispatch, decision)
+    assert decision.to is not None
+    effect = dispatch_to_target(wish, member_id, now)
+    moved = await _move(session, principal, scanner, wish, Action.dispatch, decision.to, effect, now)
+    assert moved, "the wish was inserted by this transaction: nobody else can have moved it"

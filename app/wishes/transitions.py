@@ -16,7 +16,6 @@ from app.errors import ValidationFailed
 from app.members.models import Member, ServiceKind, ServiceRecord
 from app.notifications.service import pool_members, secretaries_of
 from app.orgs.service import check_community_grid
-from app.wechat import content
 from app.wishes import schemas as s
 from app.wishes.machine import Action
 from app.wishes.models import Wish
@@ -81,6 +80,16 @@ async def _dispatch(c: Ctx, body: s.DispatchIn) -> Effect:
     return Effect(values, notices=notices, note=body.note, data={"assignee_id": body.assignee_id})
 
 
+# The note on the timeline of a wish ordered through a member's service QR code (首问负责).
+TARGET_NOTE = "首问负责:扫码直派"
+
+
+def dispatch_to_target(wish: Wish, member_id: int, now: datetime) -> Effect:
+    """The dispatch a resident's order through a member's service code makes at once (app/wishes/service.py)."""
+    values = {"assignee_id": member_id, "dispatched_at": now, "responded_at": now}
+    return Effect(values, notices=[([member_id], "wish_dispatched")], note=TARGET_NOTE, data={"assignee_id": member_id})
+
+
 async def _recall(c: Ctx, body: s.NoteIn) -> Effect:
     notices = [([c.wish.assignee_id], "wish_recalled")] if c.wish.assignee_id else []
     return Effect({**UNASSIGNED, "dispatched_at": None}, notices=notices, note=body.note)
@@ -97,7 +106,6 @@ async def _accept(c: Ctx, body: s.EmptyIn) -> Effect:
 
 
 async def _decline(c: Ctx, body: s.ReasonIn) -> Effect:
-    await content.screen_on_wish(c.session, c.principal.user.openid, c.wish, body.reason)
     secretaries = await secretaries_of(c.session, c.wish.community_id)
     return Effect({**UNASSIGNED, "dispatched_at": None}, notices=[(secretaries, "wish_declined")], note=body.reason)
 
@@ -110,7 +118,6 @@ async def _complete(c: Ctx, body: s.CompleteIn) -> Effect:
 
 
 async def _reject(c: Ctx, body: s.ReasonIn) -> Effect:
-    await content.screen_on_wish(c.session, c.principal.user.openid, c.wish, body.reason)
     values = {"responded_at": c.wish.responded_at or c.now}
     return Effect(values, notices=[([c.wish.resident_id], "wish_rejected")], note=body.reason)
 
@@ -121,7 +128,6 @@ async def _cancel(c: Ctx, body: s.OptionalReasonIn) -> Effect:
 
 
 async def _rate(c: Ctx, body: s.RateIn) -> Effect:
-    await content.screen_on_wish(c.session, c.principal.user.openid, c.wish, body.comment)
     values = {"rating_score": body.score, "rating_comment": body.comment}
     return Effect(values, guards=[Wish.rating_score.is_(None)], note=body.comment, data={"score": body.score})
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from sqlalchemy import func, select
@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.config import Settings
 from app.models import IdempotencyKey, Notification, Wish, WishEvent
 from app.wechat.fake_state import FakeWeChatState
+from app.wishes.machine import Action
+from app.wishes.schemas import ACTION_BODIES
 from tests.helpers import Api, assert_problem
 
 R, S, M = "demo-resident-jinyang-1", "demo-secretary-jinyang", "demo-member-jinyang-1"
@@ -97,3 +99,72 @@ async def test_reject_reason_and_rating_comment_are_checked(
     assert (await api.act(R, done, "rate", {"score": 5, "comment": "谢谢"})).json()["rating"]["comment"] == "谢谢"
     checked = [c["summary"] for c in fake.calls if c["api"] == "msg_sec_check"]
     assert any("谢谢" in s for s in checked)
+
+
+# Every text of an action's body reaches someone else (the resident, the assignee, the secretaries): each one is
+# checked. (status the wish is brought to, who acts, action, body with the risky text)
+RISKY_ACTION_TEXTS = [
+    ("ordered", S, "dispatch", {"note": "违规测试"}),
+    ("dispatched", S, "recall", {"note": "违规测试"}),
+    ("dispatched", M, "decline", {"reason": "违规测试"}),
+    ("accepted", M, "complete", {"note": "违规测试", "service_minutes": 30}),
+    ("ordered", S, "reject", {"reason": "违规测试"}),
+    ("ordered", R, "cancel", {"reason": "违规测试"}),
+    ("dispatched", R, "cancel", {"reason": "违规测试"}),
+    ("done", R, "rate", {"score": 2, "comment": "违规测试"}),
+    ("done", R, "reopen", {"reason": "违规测试"}),
+]
+
+
+@pytest.mark.parametrize(
+    ("status", "who", "action", "body"), RISKY_ACTION_TEXTS, ids=[f"{a[2]}-from-{a[0]}" for a in RISKY_ACTION_TEXTS]
+)
+async def test_every_risky_action_text_is_refused_and_changes_nothing(
+    api: Api, fake: FakeWeChatState, session: AsyncSession, status: str, who: str, action: str, body: dict[str, Any]
+) -> None:
+    wish = await _wish_at(api, status)
+    if action == "dispatch":
+        body = {**body, "assignee_id": await api.uid(M)}
+    events, notices = await _count(session, WishEvent), await _count(session, Notification)
+    assert_problem(await api.act(who, wish, action, body), 422, "content_rejected")
+    assert (await api.get(R, f"/api/v1/wishes/{wish}")).json()["status"] == status
+    assert (await _count(session, WishEvent), await _count(session, Notification)) == (events, notices)
+
+
+def test_every_action_with_text_is_in_the_risky_list() -> None:
+    with_text = {a for a, model in ACTION_BODIES.items() for f in model.model_fields.values() if _is_text(f.annotation)}
+    assert with_text == {Action(a) for _, _, a, _ in RISKY_ACTION_TEXTS}
+
+
+def _is_text(annotation: Any) -> bool:
+    return annotation is str or str in get_args(annotation)
+
+
+async def _wish_at(api: Api, status: str) -> int:
+    wish = await api.order(R)
+    if status == "ordered":
+        return int(wish["id"])
+    await api.act(S, wish["id"], "dispatch", {"assignee_id": await api.uid(M)})
+    if status == "dispatched":
+        return int(wish["id"])
+    await api.act(M, wish["id"], "accept")
+    if status == "accepted":
+        return int(wish["id"])
+    assert (await api.act(M, wish["id"], "complete", {"service_minutes": 30})).status_code == 200
+    return int(wish["id"])
+
+
+async def test_risky_address_of_a_new_wish_is_refused(api: Api, fake: FakeWeChatState, session: AsyncSession) -> None:
+    assert_problem(await _order(api, address="金阳社区违规测试号楼"), 422, "content_rejected")
+    assert await _count(session, Wish) == 0
+
+
+async def test_review_on_an_action_text_flags_the_wish(api: Api, fake: FakeWeChatState, session: AsyncSession) -> None:
+    wish = await _wish_at(api, "accepted")
+    resp = await api.act(M, wish, "complete", {"note": "复核测试:已办好"})
+    assert resp.status_code == 200 and resp.json()["status"] == "done", resp.text
+    session.expire_all()
+    flagged = await session.get(Wish, wish)
+    assert flagged is not None and flagged.content_flag == "review"
+    kinds = [n["kind"] for n in (await api.get(S, "/api/v1/notifications")).json()["items"]]
+    assert "content_review" in kinds

@@ -11,9 +11,10 @@ import pytest
 from app.wishes import machine
 from app.wishes.machine import Action, Facts, Party, Refusal, Status
 
-# The contract's table, row by row: (from, action) → (to, who).
+# The contract's table, row by row: (from, action) → (to, who). `code_scanner`: 首问负责, the resident's order
+# through a member's service QR code dispatching itself to that member (README, Wishes).
 CONTRACT = {
-    ("ordered", "dispatch"): ("dispatched", {"manager"}),
+    ("ordered", "dispatch"): ("dispatched", {"manager", "code_scanner"}),
     ("dispatched", "recall"): ("ordered", {"manager"}),
     ("dispatched", "accept"): ("accepted", {"assignee", "candidate"}),
     ("dispatched", "decline"): ("ordered", {"assignee"}),
