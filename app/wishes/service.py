@@ -241,18 +241,17 @@ async def _dispatch_to_target(
     session: AsyncSession, principal: Principal, wish: Wish, member_id: int, now: datetime
 ) -> None:
     """首问负责: a wish ordered through a member's service QR code goes straight to that member, if still active:
-    the table's dispatch, taken by the resident as the one who scanned the code."""
+    the table's dispatch, taken by the resident as the one who scanned the code. Otherwise (a member elsewhere or
+    gone, or a table without that row) the wish stays with the secretaries, ordered."""
     active = await session.scalar(
         select(Member.id).where(
             Member.user_id == member_id, Member.community_id == wish.community_id, Member.active.is_(True)
         )
     )
-    if active is None:
-        return
     scanner = frozenset({Party.code_scanner})
-    decision = decide(Status.ordered, Action.dispatch, scanner, Facts())
-    _raise_refusal(wish, Action.dispatch, decision)
-    assert decision.to is not None
+    decision = decide(Status(wish.status), Action.dispatch, scanner, Facts())
+    if active is None or decision.to is None:
+        return
     effect = dispatch_to_target(wish, member_id, now)
     moved = await _move(session, principal, scanner, wish, Action.dispatch, decision.to, effect, now)
     assert moved, "the wish was inserted by this transaction: nobody else can have moved it"

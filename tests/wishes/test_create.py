@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.notifications.models import Notification
+from app.wishes.machine import TRANSITIONS, Action, Move, Party, Status
 from app.wishes.models import Wish, WishEvent
 from tests.helpers import Api, assert_problem
 from tests.wishes.conftest import OTHER_M, M, R, S
@@ -116,3 +118,16 @@ async def test_bad_transitions_change_nothing(api: Api, session: AsyncSession) -
         assert_problem(await api.act(who, wish["id"], action, body), status, code)
     assert await _counts(session) == before
     assert (await api.get(R, f"/api/v1/wishes/{wish['id']}")).json()["status"] == "ordered"
+
+
+async def test_the_scanned_order_is_the_tables_dispatch(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    member = await api.uid(M)
+    wish = await api.order(R, target_member_id=member)
+    events = (await api.get(R, f"/api/v1/wishes/{wish['id']}")).json()["events"]
+    assert [(e["action"], e["from_status"], e["to_status"]) for e in events][1] == ("dispatch", "ordered", "dispatched")
+    assert events[1]["actor"] == {"id": await api.uid(R), "role": "resident"}
+    # A table whose dispatch row were for managers only: the scanned order would stay with the secretary.
+    key = (Status.ordered, Action.dispatch)
+    monkeypatch.setitem(TRANSITIONS, key, Move(Status.dispatched, frozenset({Party.manager})))
+    kept = await api.order(R, target_member_id=member)
+    assert kept["status"] == "ordered" and kept["assignee"] is None
