@@ -37,7 +37,7 @@ from app.stats.labels import EXPORT_FILE_STEM, EXPORT_HEADERS, EXPORT_SHEET, NO,
 from app.stats.schemas import ExportFormat
 from app.stats.scope import wish_filters
 from app.stats.window import Window
-from app.wishes.machine import OPEN_STATUSES, Status
+from app.wishes.machine import Status, is_overdue
 from app.wishes.models import Wish
 
 BATCH_ROWS = 1000
@@ -81,7 +81,7 @@ def _late(wish: Wish, now: datetime) -> bool:
     """超时: done after its deadline, or still open past it."""
     if wish.status == Status.done and wish.done_at is not None:
         return wish.done_at > wish.due_at
-    return wish.status in OPEN_STATUSES and wish.due_at < now
+    return is_overdue(Status(wish.status), wish.due_at, now)
 
 
 def export_row(

@@ -10,7 +10,7 @@ from typing import Protocol
 
 from app.auth.permissions import Permission
 from app.auth.principal import Principal
-from app.wishes.machine import OPEN_STATUSES, Facts, Party, Status
+from app.wishes.machine import Facts, Party, Status
 
 
 class Standing(Protocol):
@@ -71,7 +71,3 @@ def sees_contact(parties: frozenset[Party], wish: Standing) -> bool:
     if parties & {Party.resident, Party.manager}:
         return True
     return Party.assignee in parties and wish.status in (Status.accepted, Status.done)
-
-
-def is_overdue(wish: Standing, now: datetime) -> bool:
-    return wish.status in OPEN_STATUSES and wish.due_at < now

@@ -20,7 +20,13 @@ class Status(StrEnum):
     cancelled = "cancelled"  # 撤销
 
 
+# Open: still to be served. The one definition; the SQL spelling (app/wishes/models.py: OPEN_SQL) is made from it.
 OPEN_STATUSES = frozenset({Status.ordered, Status.dispatched, Status.accepted})
+
+
+def is_overdue(status: Status, due_at: datetime, now: datetime) -> bool:
+    """超时: still open past its deadline (限时办结), wherever a wish is shown, exported or counted."""
+    return status in OPEN_STATUSES and due_at < now
 
 
 class Action(StrEnum):
@@ -92,7 +98,8 @@ class Facts:
     rated: bool = False
     done_at: datetime | None = None
     now: datetime | None = None
-    reopen_window: timedelta = timedelta(days=7)
+    # REOPEN_DAYS (Settings.reopen_days), given by the caller; None: unknown, so no reopen.
+    reopen_window: timedelta | None = None
     # A pool wish someone else already accepted: a candidate's accept is `already_taken`, not a bad status.
     taken_by_other: bool = False
 
@@ -102,7 +109,7 @@ def guard_holds(guard: Guard | None, facts: Facts) -> bool:
         return True
     if guard is Guard.not_rated:
         return not facts.rated
-    if facts.done_at is None or facts.now is None:
+    if facts.done_at is None or facts.now is None or facts.reopen_window is None:
         return False
     return facts.now - facts.done_at <= facts.reopen_window
 
@@ -155,7 +162,13 @@ def _allowed(
 ) -> tuple[Action, ...]:
     # Facts that make `guard_holds` answer `reopenable` for the reopen window, and carry the rest as they are.
     at = datetime(2000, 1, 1)
-    facts = Facts(rated=rated, done_at=at if reopenable else None, now=at, taken_by_other=taken_by_other)
+    facts = Facts(
+        rated=rated,
+        done_at=at if reopenable else None,
+        now=at,
+        reopen_window=timedelta(0),
+        taken_by_other=taken_by_other,
+    )
     return tuple(a for a in Action if decide(status, a, parties, facts).allowed)
 
 

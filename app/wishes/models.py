@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.catalog.models import Category
 from app.db import Base, UTCDateTime, utcnow
 from app.orgs.models import Org
-from app.wishes.machine import Action, Status
+from app.wishes.machine import OPEN_STATUSES, Action, Status
 
 _STATUSES = ",".join(f"'{s}'" for s in Status)
 # Timeline rows that are no transition: the creation, and the sweeper's 督办 notices (app/supervision).
@@ -29,7 +29,8 @@ STATS_COLUMNS = [
 ]
 # Open wishes, spelled with constants: a partial index serves a query only if its WHERE provably implies the
 # index's, which PostgreSQL cannot prove from bound parameters (prepared statements use them).
-OPEN_SQL = "status IN ('ordered','dispatched','accepted')"
+_OPEN = ",".join(f"'{s}'" for s in Status if s in OPEN_STATUSES)  # in the enum's order: ordered, dispatched, accepted
+OPEN_SQL = f"status IN ({_OPEN})"
 SUPERVISED = text(f"{OPEN_SQL} AND escalated_at IS NULL")
 RESPONSE_MINUTES = text("(date_part('epoch', responded_at - created_at) / 60.0)")
 RESPONDED = text("responded_at IS NOT NULL")

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from app.auth.principal import Principal
 from app.privacy import mask_phone
-from app.wishes.access import facts_of, is_overdue, parties_of, sees_contact
-from app.wishes.machine import Status, allowed_actions
+from app.wishes.access import facts_of, parties_of, sees_contact
+from app.wishes.machine import Status, allowed_actions, is_overdue
 from app.wishes.models import WishEvent
 from app.wishes.queries import WishView
 from app.wishes.schemas import (
@@ -45,7 +45,7 @@ def wish_out(wish: WishView, principal: Principal, now: datetime, reopen_days: i
         pool_grid_id=wish.pool_grid_id,
         target_member_id=wish.target_member_id,
         due_at=wish.due_at,
-        overdue=is_overdue(wish, now),
+        overdue=is_overdue(Status(wish.status), wish.due_at, now),
         created_at=wish.created_at,
         updated_at=wish.updated_at,
         dispatched_at=wish.dispatched_at,

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from app.config import Settings
 from app.wishes import machine
 from app.wishes.machine import Action, Facts, Party, Refusal, Status
 
@@ -27,12 +28,14 @@ CONTRACT = {
     ("done", "reopen"): ("ordered", {"resident"}),
 }
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
+# The contract's reopen window, "done, within 7 days": REOPEN_DAYS's default (see test_reopen_days_default_...).
+WINDOW = timedelta(days=7)
 PARTY_SETS = [frozenset(c) for n in range(len(Party) + 1) for c in itertools.combinations(list(Party), n)]
 FACTS = {
-    "fresh": Facts(rated=False, done_at=NOW - timedelta(days=1), now=NOW),
-    "rated": Facts(rated=True, done_at=NOW - timedelta(days=1), now=NOW),
-    "stale": Facts(rated=False, done_at=NOW - timedelta(days=8), now=NOW),
-    "taken": Facts(taken_by_other=True, done_at=NOW - timedelta(days=1), now=NOW),
+    "fresh": Facts(rated=False, done_at=NOW - timedelta(days=1), now=NOW, reopen_window=WINDOW),
+    "rated": Facts(rated=True, done_at=NOW - timedelta(days=1), now=NOW, reopen_window=WINDOW),
+    "stale": Facts(rated=False, done_at=NOW - timedelta(days=8), now=NOW, reopen_window=WINDOW),
+    "taken": Facts(taken_by_other=True, done_at=NOW - timedelta(days=1), now=NOW, reopen_window=WINDOW),
 }
 
 
@@ -77,8 +80,8 @@ def test_allowed_actions_is_the_table_for_each_party() -> None:
 
 
 def test_the_reopen_window_ends_exactly_at_seven_days() -> None:
-    edge = Facts(done_at=NOW - timedelta(days=7), now=NOW)
-    past = Facts(done_at=NOW - timedelta(days=7, seconds=1), now=NOW)
+    edge = Facts(done_at=NOW - timedelta(days=7), now=NOW, reopen_window=WINDOW)
+    past = Facts(done_at=NOW - timedelta(days=7, seconds=1), now=NOW, reopen_window=WINDOW)
     assert machine.decide(Status.done, Action.reopen, {Party.resident}, edge).allowed
     assert not machine.decide(Status.done, Action.reopen, {Party.resident}, past).allowed
 
@@ -86,3 +89,13 @@ def test_the_reopen_window_ends_exactly_at_seven_days() -> None:
 def test_code_table_matches_contract_table() -> None:
     code = {(str(s), str(a)): (str(m.to), {str(p) for p in m.who}) for (s, a), m in machine.TRANSITIONS.items()}
     assert code == CONTRACT
+
+
+def test_reopen_days_default_is_the_contracts() -> None:
+    assert timedelta(days=Settings.model_fields["reopen_days"].default) == WINDOW
+
+
+def test_no_reopen_without_a_window() -> None:
+    """The window is REOPEN_DAYS, given by the caller: the machine has no second default of its own."""
+    unknown = Facts(done_at=NOW - timedelta(days=1), now=NOW)
+    assert not machine.decide(Status.done, Action.reopen, {Party.resident}, unknown).allowed
