@@ -16,6 +16,9 @@ _STATUSES = ",".join(f"'{s}'" for s in Status)
 # Timeline rows that are no transition: the creation, and the sweeper's 督办 notices (app/supervision).
 TIMELINE_ONLY_ACTIONS = ("order", "overdue", "escalate")
 _ACTIONS = ",".join(f"'{a}'" for a in [*Action, *TIMELINE_ONLY_ACTIONS])
+# The date in a work-order number is China Standard Time's, whatever TIMEZONE says: numbers are computed on read,
+# and partners keep them (Open311 service_request_id), so they must not change when the setting does. One zone
+# with TIMEZONE needs the number fixed at creation (stored), which is a migration of its own (issue 12).
 NUMBER_TZ = ZoneInfo("Asia/Shanghai")
 STATS_COLUMNS = [
     "status",
