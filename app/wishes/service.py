@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import NoReturn
 
 from pydantic import BaseModel
 from sqlalchemy import select, update
@@ -123,7 +124,7 @@ def _name(principal: Principal, wish: Wish) -> str:
 
 async def _lost_race(
     session: AsyncSession, principal: Principal, wish_id: int, action: Action, settings: Settings
-) -> None:
+) -> NoReturn:
     """Someone changed the wish between our read and our write: explain with the refusal the new state gives."""
     wish = await load_wish(session, wish_id, refresh=True)
     if wish is None:
