@@ -139,3 +139,14 @@ async def test_phone_number_is_asked_outside_any_transaction(api: Api, fake: Fak
     resp = await api.post(R, "/api/v1/me/phone", {"code": "phone:13800138000"})
     assert resp.status_code == 200, resp.text
     assert watch.made("/wxa/business/getuserphonenumber") == [0], watch.calls
+
+
+async def test_an_open311_request_is_screened_before_any_transaction(
+    api: Api, fake: FakeWeChatState, watch: Watch
+) -> None:
+    community = await api.org_id("金阳社区")
+    issued = await api.post("demo-admin", "/api/v1/open311/keys", {"org_id": community, "name": "12345市民热线"})
+    assert issued.status_code == 201, issued.text
+    key = issued.json()["api_key"]
+    form = {"api_key": key, "service_code": "errand", "description": "楼道灯坏了", "address_string": "金阳社区3号楼"}
+    await _screened(watch, api.client.post("/open311/v2/requests.json", data=form), 201)
