@@ -9,18 +9,7 @@ from pathlib import Path
 import click
 
 from app.config import Settings, get_settings
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def alembic_config(url: str | None = None) -> object:
-    from alembic.config import Config
-
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(ROOT / "migrations"))
-    if url:
-        config.attributes["url"] = url
-    return config
+from app.migrations import alembic_config as alembic_config  # re-exported: tests/conftest.py imports it from here
 
 
 def _settings() -> Settings:
@@ -91,10 +80,10 @@ def _fast_loop() -> Callable[[], asyncio.AbstractEventLoop] | None:
 @main.command()
 def migrate() -> None:
     """Bring the database schema to the newest migration."""
-    from alembic import command
+    from app.migrations import upgrade_to_head
 
     settings = _settings()
-    command.upgrade(alembic_config(settings.database_url), "head")  # type: ignore[arg-type]
+    upgrade_to_head(settings.database_url)
     click.echo("database at the newest migration")
 
 

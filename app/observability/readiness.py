@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-
-@cache
-def code_heads() -> frozenset[str]:
-    """The head revision(s) of migrations/ beside this code (read once per process)."""
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
-
-    from app.cli import alembic_config
-
-    config = alembic_config()
-    assert isinstance(config, Config)
-    return frozenset(ScriptDirectory.from_config(config).get_heads())
+from app.migrations import code_heads
 
 
 async def unready_reason(engine: AsyncEngine) -> str | None:

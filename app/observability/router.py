@@ -11,8 +11,9 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from app.config import Settings
 from app.db import utcnow
 from app.errors import NotFound, Unauthorized, problem
+from app.migrations import code_heads
 from app.observability.gauges import scrape
-from app.observability.readiness import code_heads, unready_reason
+from app.observability.readiness import unready_reason
 
 router = APIRouter(tags=["health"])
 

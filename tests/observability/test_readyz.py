@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
-from app.observability.readiness import code_heads
+from app.migrations import code_heads
 from tests.helpers import assert_problem
 from tests.limits.apps import serve
 
