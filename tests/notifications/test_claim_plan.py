@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import utcnow
-from app.notifications.relay import due_query
+from app.notifications.claim import due_query
 
 USERS = 100
 NOTIFICATIONS = 20_000

@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.config import Settings
 from app.db import utcnow
 from app.models import Notification, SubscriptionQuota, WeChatFlag
-from app.notifications.relay import INTERRUPTED, Relay
+from app.notifications.claim import INTERRUPTED
+from app.notifications.relay import Relay
 from app.observability.metrics import REGISTRY
 from app.wechat.fake_state import FakeWeChatState
 from tests.helpers import Api

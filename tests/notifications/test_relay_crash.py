@@ -19,7 +19,8 @@ from fastapi import FastAPI
 
 from app.config import Settings
 from app.db import create_engine, create_sessionmaker
-from app.notifications.relay import INTERRUPTED, Relay
+from app.notifications.claim import INTERRUPTED
+from app.notifications.relay import Relay
 from app.wechat.client import open_wechat
 from app.wechat.fake_state import FakeWeChatState
 from tests.notifications.outbox import queue_notices, rows

@@ -20,7 +20,9 @@ from app.config import Settings
 from app.db import utcnow
 from app.models import Notification
 from app.notifications import relay as relay_module
-from app.notifications.relay import INTERRUPTED, Answer, Relay
+from app.notifications.claim import INTERRUPTED
+from app.notifications.record import Answer
+from app.notifications.relay import Relay
 from app.wechat.fake_state import FakeWeChatState
 from tests.notifications.outbox import queue_notices, rows, until
 from tests.wechat.fixtures import sends_of
