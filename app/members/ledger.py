@@ -4,17 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, Subquery, case, func, select
+from sqlalchemy import ColumnElement, Subquery, case, func, select
 
 from app.members.models import ServiceKind, ServiceRecord
-from app.orgs.models import Level, Org
-
-
-def communities_under(org: Org) -> Select[int] | list[int]:
-    """The communities whose members belong to `org`: itself, its parent (a grid), or those of its subtree."""
-    if org.level == Level.grid:
-        return [org.parent_id] if org.parent_id is not None else []
-    return select(Org.id).where(Org.path.startswith(org.path, autoescape=False), Org.level == Level.community)
+from app.orgs.models import Org
+from app.orgs.queries import communities_under
 
 
 def ledger_totals(org: Org, since: datetime | None = None, until: datetime | None = None) -> Subquery:

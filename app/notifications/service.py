@@ -12,7 +12,6 @@ from app.db import utcnow
 from app.members.models import Member
 from app.notifications.models import Notification, WeChatStatus
 from app.notifications.templates import render
-from app.orgs.models import RoleAssignment, StaffRole
 
 
 async def notify(
@@ -40,15 +39,6 @@ async def notify(
     ]
     await session.execute(insert(Notification), rows)
     return len(rows)
-
-
-async def secretaries_of(session: AsyncSession, community_id: int) -> list[int]:
-    rows = await session.scalars(
-        select(RoleAssignment.user_id).where(
-            RoleAssignment.org_id == community_id, RoleAssignment.role == StaffRole.secretary
-        )
-    )
-    return list(rows)
 
 
 async def pool_members(session: AsyncSession, community_id: int, grid_id: int | None) -> list[int]:

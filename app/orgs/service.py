@@ -20,11 +20,6 @@ async def get_org(session: AsyncSession, org_id: int) -> Org:
     return org
 
 
-def subtree(path: str) -> object:
-    """A WHERE clause: orgs at or below `path` (an index range scan on `ix_orgs_path`)."""
-    return Org.path.startswith(path, autoescape=False)
-
-
 async def add_org(session: AsyncSession, name: str, level: Level, parent: Org | None) -> Org:
     if parent is not None and CHILD_LEVEL.get(parent.level) != level:
         raise ValidationFailed(

@@ -38,9 +38,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.members.models import Member
 from app.orgs.models import Level, Org
+from app.orgs.queries import communities_under
 from app.stats.medians import median_of, medians, summary_query
 from app.stats.schemas import Counts, Figures
-from app.stats.scope import Key, Scope, communities_of
+from app.stats.scope import Key, Scope
 from app.stats.sql import within_minutes
 from app.wishes.machine import OPEN_STATUSES, Status
 from app.wishes.models import Wish
@@ -77,7 +78,7 @@ def member_filters(org: Org) -> list[ColumnElement[bool]]:
         return [*found, Member.grid_id == org.id]
     if org.level == Level.community:
         return [*found, Member.community_id == org.id]
-    return [*found, Member.community_id.in_(communities_of(org))]
+    return [*found, Member.community_id.in_(communities_under(org))]
 
 
 async def custom_plans(session: AsyncSession) -> None:

@@ -6,10 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.orgs.models import Level, Org
+from app.orgs.queries import communities_under
 from app.stats.sql import elapsed_minutes
 from app.stats.window import Window
 from app.wishes.models import Wish
@@ -20,10 +21,6 @@ Key = int | str | None
 def response_minutes() -> ColumnElement[float]:
     """From creation to leaving `ordered`. PostgreSQL's ix_wishes_response_minutes indexes this very expression."""
     return elapsed_minutes(Wish.created_at, Wish.responded_at)
-
-
-def communities_of(org: Org) -> Select[int]:
-    return select(Org.id).where(Org.path.startswith(org.path, autoescape=False), Org.level == Level.community)
 
 
 def wish_filters(org: Org, window: Window, communities: list[int] | None = None) -> list[ColumnElement[bool]]:
@@ -38,7 +35,7 @@ def wish_filters(org: Org, window: Window, communities: list[int] | None = None)
         return [*found, Wish.community_id == org.id]
     if communities is not None:
         return [*found, Wish.community_id.in_(communities)]
-    return [*found, Wish.community_id.in_(communities_of(org))]
+    return [*found, Wish.community_id.in_(communities_under(org))]
 
 
 @dataclass(frozen=True)
@@ -63,5 +60,5 @@ async def scope_of(session: AsyncSession, org: Org, window: Window) -> Scope:
     """
     if org.level in (Level.community, Level.grid):
         return Scope(org, window)
-    query = select(Org.id, Org.parent_id).where(Org.id.in_(communities_of(org)))
+    query = select(Org.id, Org.parent_id).where(Org.id.in_(communities_under(org)))
     return Scope(org, window, {community: street for community, street in await session.execute(query)})

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,7 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.db import UTCDateTime, utcnow
 from app.notifications.service import notify
-from app.orgs.models import Org, RoleAssignment, StaffRole
+from app.orgs.models import Org, StaffRole
+from app.orgs.queries import staff_of
 from app.stats.sql import elapsed_minutes
 from app.wishes import timeline
 from app.wishes.machine import OPEN_STATUSES
@@ -79,18 +79,6 @@ async def _claim(
     return list((await session.scalars(stmt)).all())
 
 
-async def _staff(session: AsyncSession, org_ids: set[int], role: StaffRole) -> dict[int, list[int]]:
-    rows = await session.execute(
-        select(RoleAssignment.org_id, RoleAssignment.user_id).where(
-            RoleAssignment.org_id.in_(org_ids), RoleAssignment.role == role
-        )
-    )
-    staff: dict[int, list[int]] = defaultdict(list)
-    for org_id, user_id in rows:
-        staff[org_id].append(user_id)
-    return staff
-
-
 def _event(wish: Wish, action: str, now: datetime, note: str, data: dict[str, Any]) -> WishEvent:
     # Not a transition: the status stays as it is (from = to), and the actor is the system.
     return timeline.event(wish, action, wish.status, wish.status, timeline.SYSTEM, now, note, data)
@@ -98,7 +86,7 @@ def _event(wish: Wish, action: str, now: datetime, note: str, data: dict[str, An
 
 async def _notify_overdue(session: AsyncSession, now: datetime, batch: int) -> int:
     wishes = await _claim(session, _overdue(now), Wish.overdue_notified_at, now, batch)
-    secretaries = await _staff(session, {w.community_id for w in wishes}, StaffRole.secretary)
+    secretaries = await staff_of(session, {w.community_id for w in wishes}, StaffRole.secretary)
     for wish in wishes:
         told = secretaries.get(wish.community_id, [])
         session.add(_event(wish, "overdue", now, OVERDUE_NOTE, {"due_at": wish.due_at.isoformat(), "notified": told}))
@@ -118,7 +106,7 @@ async def _supervision(session: AsyncSession, community_ids: set[int]) -> dict[i
     # `/1/4/17/` → [4, 1]: the community's ancestors, nearest first.
     chains = {c.id: [int(p) for p in c.path.strip("/").split("/")[:-1]][::-1] for c in communities}
     above = {a for chain in chains.values() for a in chain}
-    admins = await _staff(session, above, StaffRole.admin)
+    admins = await staff_of(session, above, StaffRole.admin)
     orgs = {o.id: o for o in await session.scalars(select(Org).where(Org.id.in_(above)))}
     found: dict[int, Supervision] = {}
     for community in communities:

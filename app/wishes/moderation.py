@@ -16,8 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal
 from app.db import before_outside_call
-from app.notifications.service import notify, secretaries_of
+from app.notifications.service import notify
 from app.notifications.templates import CONTENT_REVIEW_REASONS
+from app.orgs.queries import secretaries_of
 from app.wechat.content import ContentScreen, Scene, Verdict
 from app.wishes.models import Wish
 from app.wishes.schemas import WishIn

@@ -17,7 +17,8 @@ from app.db import utcnow
 from app.errors import AlreadyTaken, Conflict, Forbidden, InvalidTransition, ValidationFailed
 from app.limits.throttle import check_daily_wishes
 from app.members.models import Member
-from app.notifications.service import notify, secretaries_of
+from app.notifications.service import notify
+from app.orgs.queries import secretaries_of
 from app.orgs.service import check_community_grid
 from app.wechat.content import ContentScreen, Verdict
 from app.wishes import moderation, timeline

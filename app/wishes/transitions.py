@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.principal import Principal
 from app.errors import ValidationFailed
 from app.members.models import Member, ServiceKind, ServiceRecord
-from app.notifications.service import pool_members, secretaries_of
+from app.notifications.service import pool_members
+from app.orgs.queries import secretaries_of
 from app.orgs.service import check_community_grid
 from app.wishes import schemas as s
 from app.wishes.machine import Action
