@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-import inspect
-from typing import Annotated, Any
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Body, Header, Response
-from pydantic import BaseModel, ValidationError
+from fastapi import APIRouter, Body, Depends, Header, Response
+from pydantic import BaseModel
 
 from app.auth.deps import CurrentUser, SettingsDep
 from app.db import AutocommitReads, SessionDep, utcnow
@@ -17,9 +17,21 @@ from app.wishes import service
 from app.wishes.machine import Action, Status
 from app.wishes.present import wish_detail, wish_out
 from app.wishes.queries import Scope, events_of, list_wishes, visible_view
-from app.wishes.schemas import ACTION_BODIES, WishDetail, WishIn, WishOut
+from app.wishes.schemas import (
+    CompleteIn,
+    DispatchIn,
+    EmptyIn,
+    NoteIn,
+    OptionalReasonIn,
+    RateIn,
+    ReasonIn,
+    WishDetail,
+    WishIn,
+    WishOut,
+)
 
 router = APIRouter(prefix="/api/v1/wishes", tags=["wishes"], responses=PROBLEM_RESPONSES)
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Coroutine[Any, Any, WishOut]])
 
 IdempotencyKeyHeader = Annotated[
     str | None,
@@ -88,45 +100,11 @@ async def get_wish(wish_id: IdPath, session: SessionDep, principal: CurrentUser,
     return wish_detail(wish, await events_of(session, wish_id), principal, utcnow(), settings.reopen_days)
 
 
-def _accepts_empty(model: type[BaseModel]) -> bool:
-    try:
-        model()
-    except ValidationError:
-        return False
-    return True
-
-
-def _action_route(action: Action) -> None:
-    """One route per action, so each shows its own body schema in the OpenAPI; all go through one service call."""
-    model = ACTION_BODIES[action]
-    optional = _accepts_empty(model)
-
-    async def act(
-        wish_id: IdPath,
-        session: SessionDep,
-        principal: CurrentUser,
-        settings: SettingsDep,
-        checker: ContentScreenDep,
-        body: Any = None,
-    ) -> WishOut:
-        payload = body if body is not None else model()
-        wish = await service.transition(session, checker, principal, wish_id, action, payload, settings)
-        await log_contact_views(session, principal, [wish], via=action)
-        return wish_out(wish, principal, utcnow(), settings.reopen_days)
-
-    signature = inspect.signature(act)
-    body_param = inspect.Parameter(
-        "body",
-        inspect.Parameter.KEYWORD_ONLY,
-        annotation=Annotated[model | None, Body()] if optional else Annotated[model, Body()],
-        default=None if optional else inspect.Parameter.empty,
-    )
-    params = [p for p in signature.parameters.values() if p.name != "body"]
-    act.__signature__ = signature.replace(parameters=[*params, body_param])  # type: ignore[attr-defined]
-    router.add_api_route(
+# One route per action, so that each shows its own body in the OpenAPI (ACTION_BODIES names them; a test keeps the
+# two equal). A body whose fields are all optional may be left out. All go through one service call.
+def _action(action: Action) -> Callable[[Endpoint], Endpoint]:
+    return router.post(
         f"/{{wish_id}}/{action}",
-        act,
-        methods=["POST"],
         response_model=WishOut,
         name=f"wish_{action}",
         summary=f"{action} a wish",
@@ -134,5 +112,64 @@ def _action_route(action: Action) -> None:
     )
 
 
-for _action in Action:
-    _action_route(_action)
+class _Acting:
+    """What every action route needs besides the wish and the body; `act` is the one service call they share."""
+
+    def __init__(
+        self, session: SessionDep, principal: CurrentUser, settings: SettingsDep, checker: ContentScreenDep
+    ) -> None:
+        self.session, self.principal, self.settings, self.checker = session, principal, settings, checker
+
+    async def act(self, action: Action, wish_id: int, body: BaseModel) -> WishOut:
+        session, principal, settings = self.session, self.principal, self.settings
+        wish = await service.transition(session, self.checker, principal, wish_id, action, body, settings)
+        await log_contact_views(session, principal, [wish], via=action)
+        return wish_out(wish, principal, utcnow(), settings.reopen_days)
+
+
+Acting = Annotated[_Acting, Depends()]
+
+
+@_action(Action.dispatch)
+async def dispatch(wish_id: IdPath, body: Annotated[DispatchIn, Body()], acting: Acting) -> WishOut:
+    return await acting.act(Action.dispatch, wish_id, body)
+
+
+@_action(Action.recall)
+async def recall(wish_id: IdPath, acting: Acting, body: Annotated[NoteIn | None, Body()] = None) -> WishOut:
+    return await acting.act(Action.recall, wish_id, body or NoteIn())
+
+
+@_action(Action.accept)
+async def accept(wish_id: IdPath, acting: Acting, body: Annotated[EmptyIn | None, Body()] = None) -> WishOut:
+    return await acting.act(Action.accept, wish_id, body or EmptyIn())
+
+
+@_action(Action.decline)
+async def decline(wish_id: IdPath, body: Annotated[ReasonIn, Body()], acting: Acting) -> WishOut:
+    return await acting.act(Action.decline, wish_id, body)
+
+
+@_action(Action.complete)
+async def complete(wish_id: IdPath, acting: Acting, body: Annotated[CompleteIn | None, Body()] = None) -> WishOut:
+    return await acting.act(Action.complete, wish_id, body or CompleteIn())
+
+
+@_action(Action.reject)
+async def reject(wish_id: IdPath, body: Annotated[ReasonIn, Body()], acting: Acting) -> WishOut:
+    return await acting.act(Action.reject, wish_id, body)
+
+
+@_action(Action.cancel)
+async def cancel(wish_id: IdPath, acting: Acting, body: Annotated[OptionalReasonIn | None, Body()] = None) -> WishOut:
+    return await acting.act(Action.cancel, wish_id, body or OptionalReasonIn())
+
+
+@_action(Action.rate)
+async def rate(wish_id: IdPath, body: Annotated[RateIn, Body()], acting: Acting) -> WishOut:
+    return await acting.act(Action.rate, wish_id, body)
+
+
+@_action(Action.reopen)
+async def reopen(wish_id: IdPath, body: Annotated[ReasonIn, Body()], acting: Acting) -> WishOut:
+    return await acting.act(Action.reopen, wish_id, body)
