@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import cache
+from typing import NamedTuple
 
 
 class Status(StrEnum):
@@ -104,14 +105,28 @@ class Facts:
     taken_by_other: bool = False
 
 
-def guard_holds(guard: Guard | None, facts: Facts) -> bool:
-    if guard is None:
-        return True
-    if guard is Guard.not_rated:
-        return not facts.rated
-    if facts.done_at is None or facts.now is None or facts.reopen_window is None:
-        return False
-    return facts.now - facts.done_at <= facts.reopen_window
+class Checks(NamedTuple):
+    """The facts as the table's rules read them: each guard's answer, and the already-taken rule. `decide` depends
+    on the facts only through these, so `allowed_actions` is cached by them."""
+
+    not_rated: bool
+    within_reopen_window: bool
+    taken_by_other: bool
+
+    @classmethod
+    def of(cls, facts: Facts) -> Checks:
+        done_at, now, window = facts.done_at, facts.now, facts.reopen_window
+        in_window = done_at is not None and now is not None and window is not None and now - done_at <= window
+        return cls(not facts.rated, in_window, facts.taken_by_other)
+
+    def holds(self, guard: Guard | None) -> bool:
+        match guard:  # exhaustive: mypy refuses a Guard added to the enum and not answered here
+            case None:
+                return True
+            case Guard.not_rated:
+                return self.not_rated
+            case Guard.within_reopen_window:
+                return self.within_reopen_window
 
 
 class Refusal(StrEnum):
@@ -133,10 +148,13 @@ class Decision:
 
 def decide(status: Status, action: Action, parties: Iterable[Party], facts: Facts) -> Decision:
     """May a caller with these `parties` take `action` on a wish in `status`? Every answer comes from the table."""
-    mine = frozenset(parties)
+    return _decide(status, action, frozenset(parties), Checks.of(facts))
+
+
+def _decide(status: Status, action: Action, mine: frozenset[Party], checks: Checks) -> Decision:
     if not mine & WHO_MAY[action]:
         return Decision(None, Refusal.forbidden, f"{action} is not for you on this wish")
-    if action is Action.accept and facts.taken_by_other and Party.candidate in mine:
+    if action is Action.accept and checks.taken_by_other and Party.candidate in mine:
         return Decision(None, Refusal.already_taken, "another member accepted this wish first")
     move = TRANSITIONS.get((status, action))
     if move is None:
@@ -144,32 +162,18 @@ def decide(status: Status, action: Action, parties: Iterable[Party], facts: Fact
         return Decision(None, Refusal.invalid_transition, f"wish is {status}; {action} needs {needs}")
     if not mine & move.who:
         return Decision(None, Refusal.forbidden, f"{action} from {status} is not for you")
-    if not guard_holds(move.guard, facts):
+    if not checks.holds(move.guard):
         return Decision(None, Refusal.invalid_transition, f"{action} is no longer possible ({move.guard})")
     return Decision(move.to)
 
 
 def allowed_actions(status: Status, parties: Iterable[Party], facts: Facts) -> list[Action]:
-    # The answer depends on the facts only through what the guards and the already-taken rule read, so it is
-    # worked out once per combination (a page of 20 wishes would otherwise ask `decide` 180 times).
-    reopenable = guard_holds(Guard.within_reopen_window, facts)
-    return list(_allowed(Status(status), frozenset(parties), facts.rated, reopenable, facts.taken_by_other))
+    return list(_allowed(Status(status), frozenset(parties), Checks.of(facts)))
 
 
-@cache
-def _allowed(
-    status: Status, parties: frozenset[Party], rated: bool, reopenable: bool, taken_by_other: bool
-) -> tuple[Action, ...]:
-    # Facts that make `guard_holds` answer `reopenable` for the reopen window, and carry the rest as they are.
-    at = datetime(2000, 1, 1)
-    facts = Facts(
-        rated=rated,
-        done_at=at if reopenable else None,
-        now=at,
-        reopen_window=timedelta(0),
-        taken_by_other=taken_by_other,
-    )
-    return tuple(a for a in Action if decide(status, a, parties, facts).allowed)
+@cache  # a page of 20 wishes would otherwise ask `decide` 180 times, for a handful of different combinations
+def _allowed(status: Status, parties: frozenset[Party], checks: Checks) -> tuple[Action, ...]:
+    return tuple(a for a in Action if _decide(status, a, parties, checks).allowed)
 
 
 def mermaid() -> str:
