@@ -77,35 +77,44 @@ async def load_principal(session: AsyncSession, user: User) -> Principal:
     return principal
 
 
+# The caller's standing in one statement: the user row joined to a UNION of their staff grants and their active
+# memberships. The two kinds share these columns; each fills its own and leaves the others NULL.
+_GRANT, _MEMBERSHIP = 0, 1
+_STANDING_COLUMNS = ("kind", "role", "org_id", "org_name", "org_path", "org_level", "grid_id", "real_name", "ord")
+
+
+def _standing_row(**columns: Any) -> list[Any]:
+    """One branch's select list: every standing column in order, NULL where this kind has no value."""
+    return [columns.get(name, null()).label(name) for name in _STANDING_COLUMNS]
+
+
 def _standing_query() -> Select[Any]:
-    """The user, joined to one row per staff grant (kind 0) and per active membership (kind 1)."""
     user_id = bindparam("user_id", type_=Integer)
     grants = (
         select(
-            literal_column("0", Integer).label("kind"),
-            RoleAssignment.role.label("role"),
-            Org.id.label("org_id"),
-            Org.name.label("org_name"),
-            Org.path.label("org_path"),
-            Org.level.label("org_level"),
-            null().label("grid_id"),
-            null().label("real_name"),
-            RoleAssignment.id.label("ord"),
+            *_standing_row(
+                kind=literal_column(str(_GRANT), Integer),
+                role=RoleAssignment.role,
+                org_id=Org.id,
+                org_name=Org.name,
+                org_path=Org.path,
+                org_level=Org.level,
+                ord=RoleAssignment.id,
+            )
         )
         .join(Org, Org.id == RoleAssignment.org_id)
         .where(RoleAssignment.user_id == user_id)
     )
     memberships = (
         select(
-            literal_column("1", Integer),
-            null(),
-            Member.community_id,
-            Org.name,
-            null(),
-            null(),
-            Member.grid_id,
-            Member.real_name,
-            Member.id,
+            *_standing_row(
+                kind=literal_column(str(_MEMBERSHIP), Integer),
+                org_id=Member.community_id,
+                org_name=Org.name,
+                grid_id=Member.grid_id,
+                real_name=Member.real_name,
+                ord=Member.id,
+            )
         )
         .join(Org, Org.id == Member.community_id)
         .where(Member.user_id == user_id, Member.active.is_(True))
@@ -129,10 +138,11 @@ async def load_principal_by_id(session: AsyncSession, user_id: int) -> Principal
     rows = (await session.execute(_STANDING, {"user_id": user_id})).all()
     if not rows:
         return None
-    principal = Principal(user=rows[0][0])
-    for _, kind, role, org_id, org_name, org_path, org_level, grid_id, real_name, _ord in rows:
-        if kind == 0:
-            principal.grants.append(StaffGrant(StaffRole(role), org_id, org_name, org_path, org_level))
-        elif kind == 1:
-            principal.memberships.append(Membership(org_id, org_name, grid_id, real_name))
+    principal = Principal(user=rows[0].User)
+    for row in rows:
+        if row.kind == _GRANT:
+            grant = StaffGrant(StaffRole(row.role), row.org_id, row.org_name, row.org_path, row.org_level)
+            principal.grants.append(grant)
+        elif row.kind == _MEMBERSHIP:
+            principal.memberships.append(Membership(row.org_id, row.org_name, row.grid_id, row.real_name))
     return principal
