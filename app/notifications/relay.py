@@ -165,6 +165,7 @@ class Relay:
         return batch.rows
 
     async def _claim(self, limit: int, sweep: bool = True) -> Batch:
+        """The claim transaction (app/notifications/claim.py); commits before any of its messages is sent."""
         async with self.sessionmaker() as session, session.begin():
             return await claim_due(session, self.settings, utcnow(), limit, sweep)
 
@@ -206,6 +207,7 @@ class Relay:
                 await asyncio.sleep(RECORD_RETRY_SECONDS)
 
     async def _record(self, answers: list[Answer]) -> None:
+        """The record transaction (app/notifications/record.py) for answers that came in together."""
         async with self.sessionmaker() as session, session.begin():
             outcomes = await record_answers(session, answers, self.settings)
         for status, errcode in outcomes:  # counted once recorded (a record that fails is retried, not counted twice)
