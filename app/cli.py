@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 
 from app.config import Settings, get_settings
-from app.migrations import alembic_config as alembic_config  # re-exported: tests/conftest.py imports it from here
 
 
 def _settings() -> Settings:

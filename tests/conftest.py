@@ -28,10 +28,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import embedded_pg
-from app.cli import alembic_config
 from app.config import Settings
 from app.db import create_engine, create_sessionmaker
 from app.main import create_app
+from app.migrations import alembic_config
 from app.models import Base
 from app.seed import seed_session
 from app.wechat.fake import FakeWeChatState, create_fake_wechat_app
@@ -76,7 +76,7 @@ def drop_database(server: str, url: str) -> None:
 def db_url(server_url: str) -> Iterator[str]:
     url = create_database(server_url)
     try:
-        command.upgrade(alembic_config(url), "head")  # type: ignore[arg-type]
+        command.upgrade(alembic_config(url), "head")
         yield url
     finally:
         drop_database(server_url, url)

@@ -36,10 +36,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.tokens import issue_token
-from app.cli import alembic_config
 from app.config import Settings
 from app.db import create_engine, create_sessionmaker, utcnow
 from app.main import create_app
+from app.migrations import alembic_config
 from app.orgs.models import Level, Org, RoleAssignment
 from app.orgs.service import add_org
 from app.seed import seed_session
@@ -237,7 +237,7 @@ def main(server_url: str, n: int) -> None:
     asyncio.run(admin_sql(server_url, f'CREATE DATABASE "{name}"'))
     url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
     try:
-        command.upgrade(alembic_config(url), "head")  # type: ignore[arg-type]  (runs its own event loop)
+        command.upgrade(alembic_config(url), "head")  # runs its own event loop
         asyncio.run(_load(url, n))
         asyncio.run(_report(url))
     finally:

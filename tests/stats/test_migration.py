@@ -12,8 +12,8 @@ import pytest
 from alembic import command
 from sqlalchemy import text
 
-from app.cli import alembic_config
 from app.db import create_engine
+from app.migrations import alembic_config
 from tests.conftest import create_database, drop_database
 
 NOW = datetime(2026, 11, 1, 8, tzinfo=UTC)
@@ -49,7 +49,7 @@ def _rows(url: str, *statements: str, **params: Any) -> list[tuple[Any, ...]]:
 
 def test_upgrade_credits_done_wishes_and_downgrade_removes_the_ledger(empty_db: str) -> None:
     config = alembic_config(empty_db)
-    command.upgrade(config, "0002")  # type: ignore[arg-type]
+    command.upgrade(config, "0002")
     wishes = [(1, "done", 2, 40), (2, "done", 2, None), (3, "accepted", 2, None), (4, "ordered", None, None)]
     _rows(
         empty_db,
@@ -67,11 +67,11 @@ def test_upgrade_credits_done_wishes_and_downgrade_removes_the_ledger(empty_db: 
         now=NOW,
     )
 
-    command.upgrade(config, "0003")  # type: ignore[arg-type]
+    command.upgrade(config, "0003")
     ledger = _rows(empty_db, "SELECT wish_id, user_id, kind, minutes FROM service_records ORDER BY wish_id")
     assert ledger == [(1, 2, "complete", 40), (2, 2, "complete", 0)]
 
-    command.downgrade(config, "0002")  # type: ignore[arg-type]
+    command.downgrade(config, "0002")
     assert _rows(empty_db, "SELECT to_regclass('service_records')") == [(None,)]
 
 
@@ -82,11 +82,11 @@ def _index(url: str) -> list[str]:
 
 def test_0005_adds_and_removes_the_response_minutes_index(empty_db: str) -> None:
     config = alembic_config(empty_db)
-    command.upgrade(config, "0005")  # type: ignore[arg-type]
+    command.upgrade(config, "0005")
     (definition,) = _index(empty_db)
     assert "(date_part('epoch'::text, (responded_at - created_at)) / (60.0)::double precision)" in definition
     assert "INCLUDE (community_id, created_at, responded_at, category_id, grid_id)" in definition
     assert definition.endswith("WHERE (responded_at IS NOT NULL)")
-    command.downgrade(config, "0004")  # type: ignore[arg-type]
+    command.downgrade(config, "0004")
     assert _index(empty_db) == []
     assert _rows(empty_db, "SELECT version_num FROM alembic_version") == [("0004",)]
