@@ -97,6 +97,10 @@ class Settings(BaseSettings):
     # POST /api/v1/subscriptions counts consents; set: the push events are the only count.
     wechat_push_token: str = ""
     wechat_push_aes_key: str = Field(default="", description="EncodingAESKey, 43 characters; empty: plain mode")
+    # A push whose signed timestamp is further than this from our clock is refused; its nonce is remembered as long.
+    wechat_push_max_age_seconds: int = Field(default=300, ge=10, le=3600)
+    # Plain mode (no AES key) cannot authenticate a push body: APP_ENV=prod refuses it unless this is true.
+    wechat_push_allow_plain_in_prod: bool = False
     # When the content check cannot reach WeChat: False saves the text and flags it; True refuses with 503.
     wechat_content_check_fail_closed: bool = False
     wechat_qrcode_env_version: Literal["release", "trial", "develop"] = "release"
@@ -170,8 +174,7 @@ class Settings(BaseSettings):
             self.wechat_miniprogram_state = "developer" if self.app_env == "dev" else "formal"
         if self.relay_in_process is None:
             self.relay_in_process = self.app_env == "dev"
-        if self.wechat_push_aes_key and len(self.wechat_push_aes_key) != 43:
-            raise ConfigError("WECHAT_PUSH_AES_KEY (EncodingAESKey) has 43 characters")
+        self._push_guards()
         if self.app_env == "prod":
             if self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32:
                 raise ConfigError("APP_ENV=prod needs SECRET_KEY set to a random value of 32+ characters")
@@ -181,6 +184,17 @@ class Settings(BaseSettings):
             raise ConfigError("WECHAT_MODE=real needs WECHAT_APPID and WECHAT_SECRET")
         self._trust_defaults_and_guards()
         return self
+
+    def _push_guards(self) -> None:
+        if self.wechat_push_aes_key and len(self.wechat_push_aes_key) != 43:
+            raise ConfigError("WECHAT_PUSH_AES_KEY (EncodingAESKey) has 43 characters")
+        plain = self.wechat_push_token and not self.wechat_push_aes_key
+        if self.app_env == "prod" and plain and not self.wechat_push_allow_plain_in_prod:
+            raise ConfigError(
+                "APP_ENV=prod with WECHAT_PUSH_TOKEN needs WECHAT_PUSH_AES_KEY (安全模式): a plain push body is not "
+                "signed, anyone holding one logged push URL could post any event (WECHAT_PUSH_ALLOW_PLAIN_IN_PROD=true "
+                "accepts that, see README)"
+            )
 
     def _trust_defaults_and_guards(self) -> None:
         if self.docs_enabled is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import LargeBinary, String, UniqueConstraint
+from sqlalchemy import BigInteger, LargeBinary, PrimaryKeyConstraint, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, UTCDateTime, utcnow
@@ -20,6 +20,20 @@ class PushEvent(Base):
     dedupe_key: Mapped[str] = mapped_column(String(160), unique=True)
     event: Mapped[str] = mapped_column(String(40))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PushNonce(Base):
+    """A push's signed (timestamp, nonce), kept while the timestamp is inside the window (WECHAT_PUSH_MAX_AGE_SECONDS).
+
+    The URL signature covers only token, timestamp and nonce, and proxies log query strings: without this a logged
+    query could be posted again with any body. In the database, so every API process sees the same nonces.
+    """
+
+    __tablename__ = "wechat_push_nonces"
+    __table_args__ = (PrimaryKeyConstraint("timestamp", "nonce"),)
+
+    timestamp: Mapped[int] = mapped_column(BigInteger)
+    nonce: Mapped[str] = mapped_column(String(64))
 
 
 class Wxacode(Base):

@@ -5,6 +5,10 @@ wechatpy does the signature check and the AES decryption: its `check_signature` 
 sound and maintained for exactly this. The events themselves (which wechatpy 1.8 does not parse) are read here,
 from XML or JSON, plain or encrypted. In JSON mode WeChat sends a one-item list as a bare object; both are read.
 Each event is acted on once: WeChat retries a push it thinks failed.
+
+The URL signature covers only the token, timestamp and nonce, so a query string (proxies log them) would let anyone
+post any body: the timestamp must be recent, each (timestamp, nonce) is taken once (remembered in the database, so
+every API process agrees), and with an EncodingAESKey only an encrypted body, whose msg_signature covers it, is read.
 """
 
 from __future__ import annotations
@@ -19,21 +23,23 @@ from xml.parsers.expat import ExpatError
 import xmltodict  # type: ignore[import-untyped]  # comes with wechatpy
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.utils import check_signature
 
+from app import text
 from app.auth.deps import SettingsDep
 from app.auth.models import User
 from app.config import Settings
-from app.db import SessionDep
+from app.db import SessionDep, utcnow
 from app.errors import PROBLEM_RESPONSES, AppError, Forbidden, NotFound
 from app.notifications import quota
 from app.notifications.models import Notification, WeChatStatus
-from app.wechat.models import PushEvent
+from app.wechat.models import PushEvent, PushNonce
 
 log = logging.getLogger(__name__)
 router = APIRouter(
@@ -65,7 +71,7 @@ class SubscribeEvent:
     openid: str
     event: str
     create_time: str
-    items: list[dict[str, Any]]
+    items: list[dict[str, str]]
 
     @property
     def dedupe_key(self) -> str:
@@ -106,34 +112,68 @@ async def receive(
 ) -> PlainTextResponse:
     token = _configured(settings)
     _check(token, signature, timestamp, nonce)
+    signed_at = _fresh(timestamp, nonce, settings)
     message = _decode(await request.body(), settings, msg_signature, timestamp, nonce)
     event = _subscribe_event(message)
+    if not await _first_use(session, signed_at, nonce, settings.wechat_push_max_age_seconds):
+        # A signed query seen before: WeChat retrying a push we already took (answered as it was), or a logged URL
+        # replayed with another body (acted on never).
+        log.info("push nonce %s at %s seen before: ignored", nonce, signed_at)
+        return PlainTextResponse("success")
     if event is not None:
         await apply(session, event, settings)
     return PlainTextResponse("success")
 
 
+def _fresh(timestamp: str, nonce: str, settings: Settings) -> int:
+    """The signed timestamp, if within WECHAT_PUSH_MAX_AGE_SECONDS of our clock: a logged query goes stale."""
+    if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12) or not 0 < len(nonce) <= 64:
+        raise BadPush("timestamp must be Unix seconds and nonce 1 to 64 characters")
+    signed_at = int(timestamp)
+    if abs(utcnow().timestamp() - signed_at) > settings.wechat_push_max_age_seconds:
+        raise Forbidden(f"push timestamp is more than {settings.wechat_push_max_age_seconds} s from our clock")
+    return signed_at
+
+
+async def _first_use(session: AsyncSession, signed_at: int, nonce: str, max_age: int) -> bool:
+    """Remember (timestamp, nonce); False if some process already did. Pairs out of the window are forgotten."""
+    horizon = int(utcnow().timestamp()) - max_age
+    await session.execute(delete(PushNonce).where(PushNonce.timestamp < horizon))
+    stored = await session.scalar(
+        postgresql.insert(PushNonce)
+        .values(timestamp=signed_at, nonce=nonce)
+        .on_conflict_do_nothing()
+        .returning(PushNonce.nonce)
+    )
+    return stored is not None
+
+
 def _parse(raw: bytes | str) -> dict[str, Any]:
-    text = raw.decode() if isinstance(raw, bytes) else raw
     try:
-        parsed = xmltodict.parse(text)["xml"] if text.lstrip().startswith("<") else json.loads(text)
-    except (ExpatError, ValueError, KeyError, TypeError) as exc:
-        raise BadPush(f"push body is neither WeChat XML nor JSON: {exc}") from exc
+        body = raw.decode() if isinstance(raw, bytes) else raw
+        parsed = xmltodict.parse(body)["xml"] if body.lstrip().startswith("<") else json.loads(body)
+    except (ExpatError, ValueError, KeyError, TypeError, RecursionError) as exc:
+        raise BadPush(f"push body is neither WeChat XML nor JSON in UTF-8: {type(exc).__name__}") from exc
     if not isinstance(parsed, dict):
         raise BadPush("push body is not an object")
     return parsed
 
 
 def _decode(raw: bytes, settings: Settings, msg_signature: str | None, timestamp: str, nonce: str) -> dict[str, Any]:
-    """The event as a dict: parsed, and decrypted first when WeChat sent it encrypted (安全模式)."""
+    """The event as a dict: parsed, and decrypted first when WeChat sent it encrypted (安全模式).
+
+    With an EncodingAESKey configured only an encrypted body is read: a plain one could be anybody's (a downgrade).
+    """
     message = _parse(raw)
-    if "Encrypt" not in message:
-        return message
     if not settings.wechat_push_aes_key:
-        raise BadPush("encrypted push, but WECHAT_PUSH_AES_KEY is not set")
+        if "Encrypt" in message:
+            raise BadPush("encrypted push, but WECHAT_PUSH_AES_KEY is not set")
+        return message
+    if not isinstance(message.get("Encrypt"), str) or not msg_signature:
+        raise Forbidden("WECHAT_PUSH_AES_KEY is set: only an encrypted push with its msg_signature is read")
     crypto = WeChatCrypto(settings.wechat_push_token, settings.wechat_push_aes_key, settings.wechat_appid)
     try:
-        plain = crypto.decrypt_message(message, msg_signature or "", timestamp, nonce)
+        plain = crypto.decrypt_message(message, msg_signature, timestamp, nonce)
     except (InvalidSignatureException, InvalidAppIdException) as exc:
         raise Forbidden("bad msg_signature or appid in encrypted push") from exc
     except Exception as exc:  # bad base64, padding or key: the body was not made with our key
@@ -141,24 +181,42 @@ def _decode(raw: bytes, settings: Settings, msg_signature: str | None, timestamp
     return _parse(plain)
 
 
-def _as_list(value: Any) -> list[dict[str, Any]]:
+def _scalar(value: Any, loc: list[str | int]) -> str:
+    """One text or number element; anything else (a nested element, a repeated one, a JSON list) is malformed."""
     if value is None:
-        return []
-    items = value if isinstance(value, list) else [value]
-    return [i for i in items if isinstance(i, dict)]
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise BadPush(f"{'.'.join(map(str, loc))} must be a single text or number")
+    try:
+        text.check(str(value), loc)
+    except text.ControlCharacters as exc:
+        raise BadPush(exc.detail) from exc
+    return str(value)
+
+
+def _items(message: dict[str, Any], event: str) -> list[dict[str, str]]:
+    if "List" in message:
+        raw = message["List"]
+    else:
+        nested = message.get(_ITEMS_KEY[event])
+        if nested is not None and not isinstance(nested, dict):
+            raise BadPush(f"{_ITEMS_KEY[event]} must be an element holding List items")
+        raw = (nested or {}).get("List", nested)
+    items = [] if raw is None else raw if isinstance(raw, list) else [raw]
+    if not all(isinstance(item, dict) for item in items):
+        raise BadPush("each List item must be an element")
+    return [{str(k): _scalar(v, ["List", i, str(k)]) for k, v in item.items()} for i, item in enumerate(items)]
 
 
 def _subscribe_event(message: dict[str, Any]) -> SubscribeEvent | None:
-    event = str(message.get("Event", ""))
-    if message.get("MsgType") != "event" or event not in _ITEMS_KEY:
+    kind, event = _scalar(message.get("MsgType"), ["MsgType"]), _scalar(message.get("Event"), ["Event"])
+    if kind != "event" or event not in _ITEMS_KEY:
         return None  # other pushes (customer-service messages ...) are not ours to handle
-    nested = message.get(_ITEMS_KEY[event])
-    items = message.get("List") if "List" in message else (nested or {}).get("List", nested)
     return SubscribeEvent(
-        openid=str(message.get("FromUserName", "")),
+        openid=_scalar(message.get("FromUserName"), ["FromUserName"]),
         event=event,
-        create_time=str(message.get("CreateTime", "")),
-        items=_as_list(items),
+        create_time=_scalar(message.get("CreateTime"), ["CreateTime"]),
+        items=_items(message, event),
     )
 
 
@@ -188,7 +246,7 @@ async def apply(session: AsyncSession, event: SubscribeEvent, settings: Settings
             await quota.zero(session, user_id, template_id)
 
 
-async def _record_delivery(session: AsyncSession, items: list[dict[str, Any]]) -> None:
+async def _record_delivery(session: AsyncSession, items: list[dict[str, str]]) -> None:
     """subscribe_msg_sent_event: WeChat accepted a message but could not deliver it (ErrorCode != 0)."""
     for item in items:
         errcode = str(item.get("ErrorCode", "0"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import secrets
+import time
 from typing import Any
 
 import pytest
@@ -26,14 +28,23 @@ WISH, TASK = "dev-tmpl-wish-status", "dev-tmpl-task-status"
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    return settings.model_copy(update={"wechat_push_token": TOKEN, "wechat_push_aes_key": AES_KEY})
+    """Plain mode (明文): push tests that need 安全模式 ask for `safe_mode`."""
+    return settings.model_copy(update={"wechat_push_token": TOKEN})
+
+
+@pytest.fixture
+def safe_mode(settings: Settings) -> None:
+    settings.wechat_push_aes_key = AES_KEY
 
 
 def _signature(*parts: str) -> str:
     return hashlib.sha1("".join(sorted(parts)).encode()).hexdigest()
 
 
-def _query(timestamp: str = "1732435200", nonce: str = "n0nce") -> dict[str, str]:
+def _query(timestamp: str | None = None, nonce: str | None = None) -> dict[str, str]:
+    """A signed query as WeChat sends it now: its own timestamp and a fresh nonce."""
+    timestamp = timestamp or str(int(time.time()))
+    nonce = nonce or secrets.token_hex(5)
     return {"signature": _signature(TOKEN, timestamp, nonce), "timestamp": timestamp, "nonce": nonce, "openid": M}
 
 
@@ -65,8 +76,10 @@ def popup_json(choices: list[tuple[str, str]], create_time: int = 1732435200) ->
     return json.dumps(body, ensure_ascii=False)
 
 
-def encrypt(plain: str, as_json: bool, appid: str = "wx-dev-appid") -> tuple[str, dict[str, str]]:
-    query = _query()
+def encrypt(
+    plain: str, as_json: bool, appid: str = "wx-dev-appid", query: dict[str, str] | None = None
+) -> tuple[str, dict[str, str]]:
+    query = query or _query()
     wrapped = WeChatCrypto(TOKEN, AES_KEY, appid).encrypt_message(plain, query["nonce"], query["timestamp"])
     secret = re.search(r"<Encrypt><!\[CDATA\[(.*?)\]\]>", wrapped)
     signed = re.search(r"<MsgSignature><!\[CDATA\[(.*?)\]\]>", wrapped)
@@ -110,6 +123,7 @@ async def test_plain_xml_popup_counts_accepted_templates_once(api: Api) -> None:
 
 
 @pytest.mark.parametrize("as_json", [False, True], ids=["xml", "json"])
+@pytest.mark.usefixtures("safe_mode")
 async def test_encrypted_popup_event_adds_quota(api: Api, as_json: bool) -> None:
     plain = popup_json([(WISH, "accept")]) if as_json else popup_xml([(WISH, "accept"), (TASK, "accept")])
     body, query = encrypt(plain, as_json)
@@ -118,6 +132,7 @@ async def test_encrypted_popup_event_adds_quota(api: Api, as_json: bool) -> None
     assert await _quota(api) == {"wish_status": 1, "task_status": 0 if as_json else 1, "report_result": 0}
 
 
+@pytest.mark.usefixtures("safe_mode")
 async def test_encrypted_event_with_a_bad_msg_signature_or_appid_is_refused(api: Api) -> None:
     body, query = encrypt(popup_xml([(TASK, "accept")]), as_json=False)
     assert_problem(await _push(api, body, {**query, "msg_signature": "0" * 40}), 403, "forbidden")
