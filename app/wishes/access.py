@@ -44,9 +44,22 @@ def parties_of(principal: Principal, wish: Standing) -> frozenset[Party]:
         parties.add(Party.manager)
     if wish.assignee_id == principal.id:
         parties.add(Party.assignee)
-    elif wish.pool and _in_pool(principal, wish):
+    elif open_to_pool(wish) and _in_pool(principal, wish):
         parties.add(Party.candidate)
     return frozenset(parties)
+
+
+def open_to_pool(wish: Standing) -> bool:
+    """A candidate's standing lasts while the pool wish waits for a taker: once someone takes it (or it is closed),
+    the other candidates no longer read it, its notes or its rating."""
+    return wish.pool and wish.assignee_id is None and wish.status == Status.dispatched
+
+
+def lost_pool(principal: Principal, wish: Standing) -> bool:
+    """A member of the pool who tries to accept after someone else took the wish: told `already_taken`, shown
+    nothing (the pool notice already told them the wish existed)."""
+    taken = wish.pool and wish.assignee_id is not None and wish.assignee_id != principal.id
+    return taken and _in_pool(principal, wish)
 
 
 def _in_pool(principal: Principal, wish: Standing) -> bool:

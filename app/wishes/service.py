@@ -14,7 +14,7 @@ from app.auth.principal import Principal
 from app.catalog.service import offered_category
 from app.config import Settings
 from app.db import utcnow
-from app.errors import AlreadyTaken, Conflict, Forbidden, InvalidTransition, ValidationFailed
+from app.errors import AlreadyTaken, Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from app.limits.throttle import check_daily_wishes
 from app.members.models import Member
 from app.notifications.service import notify
@@ -22,7 +22,7 @@ from app.orgs.queries import secretaries_of
 from app.orgs.service import check_community_grid
 from app.wechat.content import ContentScreen, Verdict
 from app.wishes import moderation, timeline
-from app.wishes.access import facts_of, parties_of
+from app.wishes.access import facts_of, lost_pool, parties_of
 from app.wishes.machine import Action, Decision, Facts, Party, Refusal, Status, decide
 from app.wishes.models import IdempotencyKey, Wish
 from app.wishes.queries import WishView, load_view, load_wish, visible_wish
@@ -74,7 +74,11 @@ async def _decide(
     session: AsyncSession, principal: Principal, wish_id: int, action: Action, settings: Settings, refresh: bool = False
 ) -> tuple[Wish, frozenset[Party], Status]:
     """The visible wish, the caller's standing to it, and where the table says `action` takes it (or a refusal)."""
-    wish = await visible_wish(session, principal, wish_id, refresh)
+    try:
+        wish = await visible_wish(session, principal, wish_id, refresh)
+    except NotFound:
+        await _refuse_late_candidate(session, principal, wish_id, action)
+        raise
     parties = parties_of(principal, wish)
     decision = decide(Status(wish.status), action, parties, facts_of(principal, wish, utcnow(), settings.reopen_days))
     _raise_refusal(wish, action, decision)
@@ -123,6 +127,14 @@ def _name(principal: Principal, wish: Wish) -> str:
     return membership.real_name if membership else principal.user.nickname
 
 
+async def _refuse_late_candidate(session: AsyncSession, principal: Principal, wish_id: int, action: Action) -> None:
+    """A pool member has no standing once another took the wish, but their accept is told `already_taken` rather
+    than 404: the pool notice already told them the wish exists."""
+    wish = await load_wish(session, wish_id)
+    if wish is not None and action is Action.accept and lost_pool(principal, wish):
+        raise AlreadyTaken(f"wish {wish_id}: another member accepted this wish first")
+
+
 async def _lost_race(
     session: AsyncSession, principal: Principal, wish_id: int, action: Action, settings: Settings
 ) -> NoReturn:
@@ -130,6 +142,7 @@ async def _lost_race(
     wish = await load_wish(session, wish_id, refresh=True)
     if wish is None:
         raise Conflict(f"wish {wish_id} changed meanwhile; reload it")
+    await _refuse_late_candidate(session, principal, wish_id, action)
     facts = facts_of(principal, wish, utcnow(), settings.reopen_days)
     decision = decide(Status(wish.status), action, parties_of(principal, wish), facts)
     _raise_refusal(wish, action, decision)

@@ -93,3 +93,28 @@ async def test_overdue_filter(api: Api, flow: Flow) -> None:
     assert (await api.get(S, "/api/v1/wishes", params={"scope": "community", "overdue": "true"})).json()["items"] == []
     everything = (await api.get(S, "/api/v1/wishes", params={"scope": "community", "overdue": "false"})).json()
     assert len(everything["items"]) == 2 and not any(w["overdue"] for w in everything["items"])
+
+
+async def test_a_losing_candidate_loses_the_wish_once_another_takes_it(api: Api, flow: Flow) -> None:
+    wish = await flow.ordered(contact_phone="13912345678")
+    await api.act(S, wish["id"], "dispatch", {"pool": True, "note": "楼道灯"})
+    assert (await api.get(M2, f"/api/v1/wishes/{wish['id']}")).status_code == 200  # a candidate while it waits
+    await api.act(M, wish["id"], "accept")
+    path = f"/api/v1/wishes/{wish['id']}"
+    for stage in ("accepted", "done", "rated"):
+        assert_problem(await api.get(M2, path), 404, "not_found")
+        assert wish["id"] not in [
+            w["id"] for w in (await api.get(M2, "/api/v1/wishes", params={"scope": "pool"})).json()["items"]
+        ]
+        if stage == "accepted":
+            assert_problem(await api.act(M2, wish["id"], "accept"), 409, "already_taken")
+            await api.act(M, wish["id"], "complete", {"note": "换好了"})
+        elif stage == "done":
+            await api.act(R, wish["id"], "rate", {"score": 5, "comment": "谢谢"})
+
+
+async def test_a_pool_wish_cancelled_before_anyone_took_it_is_closed_to_the_pool(api: Api, flow: Flow) -> None:
+    wish = await flow.ordered()
+    await api.act(S, wish["id"], "dispatch", {"pool": True})
+    await api.act(R, wish["id"], "cancel", {"reason": "不需要了"})
+    assert_problem(await api.get(M2, f"/api/v1/wishes/{wish['id']}"), 404, "not_found")
