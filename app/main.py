@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from app import embedded_pg
 from app.auth.router import router as auth_router
@@ -28,6 +28,7 @@ from app.open311.router import router as open311_router
 from app.orgs.router import router as orgs_router
 from app.privacy.router import router as privacy_router
 from app.stats.router import router as stats_router
+from app.text import refuse_control_characters
 from app.wechat.client import open_wechat
 from app.wechat.content import ContentScreen
 from app.wechat.fake import create_fake_wechat_app
@@ -61,6 +62,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1.0.0",
         summary="居民点单、支部下单、党员接单: residents order, the branch dispatches, members accept.",
         lifespan=lifespan,
+        # Every text of every request is held to one rule (app/text.py) before any handler or auth sees it.
+        dependencies=[Depends(refuse_control_characters)],
         # Off in prod by default (DOCS_ENABLED): the contract is published with the code, not by each server.
         docs_url="/docs" if settings.docs_enabled else None,
         redoc_url="/redoc" if settings.docs_enabled else None,

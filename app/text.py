@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import parse_qsl
 
 from fastapi import Request
 
@@ -19,7 +20,7 @@ from app.errors import ValidationFailed
 
 # \ud800-\udfff matches only lone surrogates: a decoded str holds a valid pair as one code point.
 FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff\ud800-\udfff]")
-_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+_FORM = "application/x-www-form-urlencoded"
 
 
 class ControlCharacters(ValidationFailed):
@@ -33,8 +34,8 @@ def check(value: str, loc: list[str | int]) -> None:
 
 
 def scrub(value: str) -> str:
-    """The text with every forbidden character replaced by U+FFFD, for output that must stay well-formed."""
-    return FORBIDDEN.sub("\ufffd", value)
+    """The text without its forbidden characters, for output that must stay well-formed (XML, XLSX, CSV)."""
+    return FORBIDDEN.sub("", value)
 
 
 def walk(value: Any, loc: list[str | int]) -> Iterator[tuple[str, list[str | int]]]:
@@ -66,12 +67,12 @@ async def refuse_control_characters(request: Request) -> None:
         check(key, ["query", key])
         check(value, ["query", key])
     content_type = request.headers.get("content-type", "")
-    if content_type.startswith(_FORM_TYPES):
-        form = await request.form()
-        for key, item in form.multi_items():
+    if content_type.startswith(_FORM):
+        # Parsed as Open311 parses it (no multipart: no endpoint takes one); the body stays on the request.
+        form = (await request.body()).decode("utf-8", errors="replace")
+        for key, value in parse_qsl(form, keep_blank_values=True):
             check(key, ["body", key])
-            if isinstance(item, str):
-                check(item, ["body", key])
+            check(value, ["body", key])
     elif "json" in content_type:
         await _check_json(request)
 

@@ -18,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 
 from app.errors import AppError
+from app.text import scrub
 
 # No charset parameter: JSON is UTF-8 by definition (RFC 8259 defines none), and the XML declaration names its
 # encoding. Clients such as SeeClickFix's validator compare the media type exactly.
@@ -77,7 +78,7 @@ def _text(value: Any) -> str | None:
         return "true" if value else "false"
     if isinstance(value, datetime):
         return timestamp(value)
-    return str(value)
+    return scrub(str(value))  # whatever was stored, the document stays well-formed XML
 
 
 def _xml_value(parent: ET.Element, tag: str, value: Any) -> None:
@@ -97,6 +98,8 @@ def _jsonable(value: Any) -> Any:
         return {k: _jsonable(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_jsonable(v) for v in value]
+    if isinstance(value, str):
+        return scrub(value)
     return timestamp(value) if isinstance(value, datetime) else value
 
 

@@ -151,6 +151,12 @@ async def get_request(
     return respond(fmt, "service_requests", "request", [request_of(*row)])
 
 
+FORM_FIELDS = (
+    "api_key", "jurisdiction_id", "service_code", "lat", "long", "address_string", "address_id", "email",
+    "device_id", "account_id", "first_name", "last_name", "phone", "description", "media_url",
+)  # fmt: skip
+
+
 @router.post(
     "/requests.{fmt}",
     status_code=201,
@@ -162,7 +168,12 @@ async def get_request(
             "required": True,
             "content": {
                 "application/x-www-form-urlencoded": {
-                    "schema": {"type": "object", "required": ["api_key", "service_code"]}
+                    "schema": {
+                        "type": "object",
+                        "required": ["api_key", "service_code"],
+                        # GeoReport v2's POST fields, so clients and the input checks see each one.
+                        "properties": {name: {"type": "string"} for name in FORM_FIELDS},
+                    }
                 }
             },
         }

@@ -21,7 +21,6 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlalchemy import Select, and_, func, select
@@ -37,6 +36,7 @@ from app.stats.labels import EXPORT_FILE_STEM, EXPORT_HEADERS, EXPORT_SHEET, NO,
 from app.stats.schemas import ExportFormat
 from app.stats.scope import wish_filters
 from app.stats.window import Window
+from app.text import scrub
 from app.wishes.machine import Status, is_overdue
 from app.wishes.models import Wish
 
@@ -142,9 +142,10 @@ def _csv_cell(value: Any) -> Any:
         return ""
     if isinstance(value, datetime):
         return f"{value:%Y-%m-%d %H:%M:%S}"
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    if not isinstance(value, str):
+        return value
+    value = scrub(value)  # stored before input was held to app/text.py's rule: the file must still be whole
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 async def csv_stream(source: Source) -> AsyncIterator[bytes]:
@@ -163,7 +164,7 @@ def _csv_lines(rows: list[Row]) -> str:
 def _xlsx_cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
     if not isinstance(value, str):
         return value
-    cell = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("", value))
+    cell = WriteOnlyCell(sheet, scrub(value))  # openpyxl refuses C0 controls; U+FFFF or a surrogate breaks the zip
     cell.data_type = "s"  # text stays text, even when it starts with "=" (openpyxl would make it a formula)
     return cell
 
