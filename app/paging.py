@@ -12,6 +12,7 @@ from fastapi import Query
 from pydantic import BaseModel
 
 from app.errors import ValidationFailed
+from app.ids import MAX_ID
 
 T = TypeVar("T")
 
@@ -31,8 +32,8 @@ def decode_cursor(cursor: str | None) -> int | None:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         kind, _, value = raw.partition(":")
-        if kind == "id" and value.isdigit():
-            return int(value)
+        if kind == "id" and value.isascii() and value.isdigit() and len(value) <= 10 and int(value) <= MAX_ID:
+            return int(value)  # an id PostgreSQL's integer holds: a bigger one is a forged cursor, not a 500
     except (ValueError, UnicodeDecodeError):
         pass
     raise ValidationFailed(["query", "cursor"], "invalid cursor")

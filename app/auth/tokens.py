@@ -9,6 +9,7 @@ import jwt
 
 from app.db import utcnow
 from app.errors import Unauthorized
+from app.ids import MAX_ID
 
 ALGORITHM = "HS256"
 
@@ -37,6 +38,8 @@ def _verified(token: str, secret: str) -> tuple[int, float]:
     except jwt.PyJWTError as exc:
         raise Unauthorized("invalid access token") from exc
     sub, exp = claims.get("sub"), claims.get("exp")
-    if claims.get("typ") != "access" or not isinstance(sub, str) or not sub.isdigit() or not isinstance(exp, int):
+    if claims.get("typ") != "access" or not isinstance(sub, str) or not isinstance(exp, int):
         raise Unauthorized("invalid access token")
+    if not (sub.isascii() and sub.isdigit() and len(sub) <= 10 and 1 <= int(sub) <= MAX_ID):
+        raise Unauthorized("invalid access token")  # a user id is a PostgreSQL integer: more would overflow the query
     return int(sub), float(exp)

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
 from app.auth.principal import Principal
+from app.bounds import out_of_service
 from app.catalog.models import Category
 from app.catalog.service import catalog_query, offered_category, path_of
 from app.db import SessionDep, utcnow
@@ -239,6 +240,9 @@ def _instant(raw: str, name: str) -> datetime:
         raise Open311Error(400, f"{name} must be ISO 8601 with an offset, e.g. 2026-11-24T08:00:00+08:00") from None
     if value.tzinfo is None:
         raise Open311Error(400, f"{name} needs a time zone offset")
+    why = out_of_service(value)
+    if why is not None:
+        raise Open311Error(400, f"{name} {why}")
     return value
 
 

@@ -88,7 +88,12 @@ def export_row(
     wish: Wish, community: str, grid: str | None, category: str, assignee: str | None, *, now: datetime, tz: ZoneInfo
 ) -> Row:
     def local(at: datetime | None) -> datetime | None:
-        return at.astimezone(tz).replace(tzinfo=None, microsecond=0) if at else None
+        if at is None:
+            return None
+        try:
+            return at.astimezone(tz).replace(tzinfo=None, microsecond=0)
+        except OverflowError:  # a time at the edge of year 9999, stored before dispatch bounded due_at: shown in UTC
+            return at.replace(tzinfo=None, microsecond=0)
 
     return [
         wish.number,

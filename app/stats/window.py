@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from fastapi import Depends, Query
 
 from app.auth.deps import SettingsDep
+from app.bounds import out_of_service
 from app.config import Settings
 from app.db import utcnow
 from app.errors import ValidationFailed
@@ -34,6 +35,7 @@ def parse_bound(raw: str, field: str, tz: ZoneInfo, *, is_until: bool) -> dateti
     try:
         if len(value) == 10:
             day = date.fromisoformat(value)
+            _within_service(datetime.combine(day, time(12), UTC), field)  # noon: any zone's day, no overflow
             start = datetime.combine(day + timedelta(days=1) if is_until else day, time(), tz)
             return start.astimezone(ZoneInfo("UTC"))
         instant = datetime.fromisoformat(value)
@@ -41,7 +43,14 @@ def parse_bound(raw: str, field: str, tz: ZoneInfo, *, is_until: bool) -> dateti
         raise ValidationFailed(["query", field], f"{field} must be {BOUND_DOC}") from exc
     if instant.tzinfo is None:
         raise ValidationFailed(["query", field], f"{field} needs a UTC offset, e.g. {value}+08:00")
+    _within_service(instant, field)
     return instant.astimezone(ZoneInfo("UTC"))
+
+
+def _within_service(instant: datetime, field: str) -> None:
+    why = out_of_service(instant)
+    if why is not None:
+        raise ValidationFailed(["query", field], f"{field} {why}")
 
 
 def make_window(since: str | None, until: str | None, settings: Settings, now: datetime | None = None) -> Window:

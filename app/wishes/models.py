@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.catalog.models import Category
 from app.db import Base, UTCDateTime, utcnow
+from app.ids import MAX_ID
 from app.orgs.models import Org
 from app.wishes.machine import OPEN_STATUSES, Action, Status
 
@@ -135,8 +136,9 @@ def work_order_number(wish_id: int, created_at: datetime) -> str:
 
 def id_from_number(number: str) -> int | None:
     parts = number.split("-")
-    if len(parts) == 3 and parts[0] == "XY" and parts[2].isdigit():
-        return int(parts[2])
+    if len(parts) == 3 and parts[0] == "XY" and parts[2].isascii() and parts[2].isdigit() and len(parts[2]) <= 10:
+        wish_id = int(parts[2])
+        return wish_id if wish_id <= MAX_ID else None  # beyond PostgreSQL's integer: no such wish, not an overflow
     return None
 
 

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field, model_validator
 
+from app.bounds import MAX_DEADLINE, deadline_too_far
 from app.ids import Id
 from app.wishes.machine import Action, Status
 
@@ -116,6 +117,8 @@ class DispatchIn(_Body):
             raise ValueError('"grid_id" goes with "pool": true')
         if self.due_at is not None and self.due_at.tzinfo is None:
             raise ValueError("due_at needs a UTC offset")
+        if self.due_at is not None and deadline_too_far(self.due_at):
+            raise ValueError(f"due_at may be at most {MAX_DEADLINE.days} days ahead")
         return self
 
 
