@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from typing import Any
@@ -126,3 +127,12 @@ async def test_a_signed_but_malformed_encrypted_body_is_400(api: Api, settings: 
     for plain in (_event(List=5), "<xml><Event>a</Event><Event>b</Event><MsgType>event</MsgType></xml>"):
         body, query = encrypt(plain, as_json=True)
         assert_problem(await _push(api, body, query), 400, "bad_request")
+
+
+async def test_the_same_signed_query_at_once_is_taken_by_one_request(api: Api) -> None:
+    """Each request has its own connection, as separate API processes would: the database decides."""
+    captured = _query()
+    bodies = [popup_xml([(TASK, "accept")], create_time=200 + i) for i in range(8)]
+    answers = await asyncio.gather(*(_push(api, body, captured) for body in bodies))
+    assert {a.status_code for a in answers} == {200}
+    assert (await _quota(api))["task_status"] == 1
