@@ -52,6 +52,7 @@ router = APIRouter(
         },
         403: {**PROBLEM_RESPONSES[403], "description": "bad signature or msg_signature (code forbidden)"},
         404: {**PROBLEM_RESPONSES[404], "description": "message push is not configured (WECHAT_PUSH_TOKEN)"},
+        422: {**PROBLEM_RESPONSES[422], "description": "a control character in a query parameter (app/text.py)"},
     },
 )
 # Where each subscribe event keeps its items, in XML mode (JSON mode: a top-level "List").
