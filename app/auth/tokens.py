@@ -12,6 +12,7 @@ from app.errors import Unauthorized
 from app.ids import MAX_ID
 
 ALGORITHM = "HS256"
+MAX_EXP = 2**40  # Unix seconds, year ~36812: beyond any expiry we issue, within a float's exact integers
 
 
 def issue_token(user_id: int, secret: str, minutes: int) -> str:
@@ -42,4 +43,6 @@ def _verified(token: str, secret: str) -> tuple[int, float]:
         raise Unauthorized("invalid access token")
     if not (sub.isascii() and sub.isdigit() and len(sub) <= 10 and 1 <= int(sub) <= MAX_ID):
         raise Unauthorized("invalid access token")  # a user id is a PostgreSQL integer: more would overflow the query
+    if exp > MAX_EXP:
+        raise Unauthorized("invalid access token")  # no token of ours lives that long; a float could not hold it
     return int(sub), float(exp)

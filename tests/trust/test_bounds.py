@@ -95,6 +95,13 @@ async def test_a_token_whose_subject_is_no_user_id_is_401(api: Api, settings: Se
     assert_problem(resp, 401, "unauthorized")
 
 
+@pytest.mark.parametrize("exp", [10**30, 10**400])
+async def test_a_token_expiring_past_any_float_is_401(api: Api, settings: Settings, exp: int) -> None:
+    token = jwt.encode({"sub": "1", "exp": exp, "typ": "access"}, settings.secret_key, algorithm="HS256")
+    resp = await api.client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert_problem(resp, 401, "unauthorized")
+
+
 @pytest.mark.parametrize(
     "due_at",
     [
