@@ -142,10 +142,13 @@ def _extremes(schema: dict[str, Any]) -> list[Any]:
 
 
 def _inputs(spec: dict[str, Any], method: str, path: str) -> list[tuple[str, str, list[Any]]]:
-    """(where, name, extremes) for each path, query and header parameter and each top-level JSON body property."""
+    """(where, name, extremes) for each path, query and header parameter and each top-level property of a JSON or
+    form body (Open311's POST)."""
     op = spec["paths"][path][method.lower()]
     found = [(p["in"], p["name"], _extremes(p.get("schema", {}))) for p in op.get("parameters", [])]
-    body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
+    content = op.get("requestBody", {}).get("content", {})
+    media = next((m for m in ("application/json", "application/x-www-form-urlencoded") if m in content), None)
+    body = content[media].get("schema", {}) if media else {}
     while "$ref" in body:
         body = spec["components"]["schemas"][body["$ref"].rsplit("/", 1)[-1]]
     found += [("body", name, _extremes(prop)) for name, prop in body.get("properties", {}).items()]
