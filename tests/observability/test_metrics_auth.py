@@ -13,7 +13,7 @@ TOKEN = "m" * 40
 
 
 async def test_prod_metrics_are_off_without_a_token_and_need_it_when_set(app: FastAPI, settings: Settings) -> None:
-    base = {"database_url": settings.database_url, "allow_sqlite_in_prod": True}
+    base = {"database_url": settings.database_url}
     async with serve(_prod(**base)) as client:
         assert_problem(await client.get("/metrics"), 404, "not_found")
     async with serve(_prod(**base, metrics_token=TOKEN)) as client:
