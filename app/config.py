@@ -1,9 +1,10 @@
-"""One settings class, read from the environment (and `.env`). Every variable is documented in `.env.example`."""
+"""The settings, read from the environment (and `.env`), grouped by concern; `Settings` is all of them. Every
+variable is documented in `.env.example`."""
 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, Self
 
 from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -68,10 +69,21 @@ class ConfigError(RuntimeError):
     """The settings are unsafe or incomplete; the process refuses to start."""
 
 
-class Settings(BaseSettings):
+class _Group(BaseSettings):
+    """What every group shares: where settings are read from, and the environment they run in."""
+
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     app_env: Literal["dev", "prod"] = "dev"
+
+    @property
+    def is_prod(self) -> bool:
+        return self.app_env == "prod"
+
+
+class CoreSettings(_Group):
+    """The database, tokens, time zone, and where this service is served."""
+
     # Empty: the embedded PostgreSQL of this checkout (app/embedded_pg.py), started on first use; not in prod.
     database_url: str = ""
     # Where the embedded PostgreSQL keeps its data (DATABASE_URL unset only).
@@ -79,6 +91,31 @@ class Settings(BaseSettings):
     secret_key: str = DEV_SECRET_KEY
     access_token_minutes: int = Field(default=7 * 24 * 60, ge=1)
     timezone: str = "Asia/Shanghai"
+    # Serve address, also used to find the in-process fake WeChat in dev.
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # The address partners reach this service at (scheme, host, optional path; no trailing slash), e.g.
+    # https://xinyuan.example.gov.cn: Open311's discovery document names its endpoint from it, never from a
+    # request's Host header (which any client sets). Empty: http://HOST:PORT, right only for development.
+    public_base_url: str = Field(default="", pattern=r"^(https?://[^\s/?#]+(/[^\s?#]*)?)?$")
+
+    @model_validator(mode="after")
+    def _core_guards(self) -> Self:
+        if not self.is_prod:
+            return self
+        if self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32:
+            raise ConfigError("APP_ENV=prod needs SECRET_KEY set to a random value of 32+ characters")
+        if not self.database_url:
+            raise ConfigError("APP_ENV=prod needs DATABASE_URL: the embedded PostgreSQL is for development only")
+        return self
+
+    @property
+    def resolved_public_base_url(self) -> str:
+        return (self.public_base_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+
+class WeChatSettings(_Group):
+    """The mini-program's WeChat: credentials, subscribe templates, message push, content check, the fake."""
 
     wechat_mode: Literal["fake", "real"] | None = None
     wechat_appid: str = DEV_WECHAT_APPID
@@ -108,7 +145,41 @@ class Settings(BaseSettings):
     wechat_fake_risky_words: list[str] = Field(default_factory=lambda: ["违规测试"])
     wechat_fake_token_lifetime_seconds: float = Field(default=7200, gt=0)
 
-    # The relay that sends the outbox. Empty: runs inside `xinyuan serve` in dev; in prod run `xinyuan worker`.
+    @model_validator(mode="after")
+    def _wechat_defaults_and_guards(self) -> Self:
+        if self.wechat_mode is None:
+            self.wechat_mode = "real" if self.is_prod else "fake"
+        if self.wechat_miniprogram_state is None:
+            self.wechat_miniprogram_state = "formal" if self.is_prod else "developer"
+        if self.is_prod and self.wechat_mode == "fake":
+            raise ConfigError("APP_ENV=prod cannot run with WECHAT_MODE=fake")
+        if self.wechat_mode == "real" and not (self.wechat_appid and self.wechat_secret):
+            raise ConfigError("WECHAT_MODE=real needs WECHAT_APPID and WECHAT_SECRET")
+        if self.is_prod and self.wechat_appid == DEV_WECHAT_APPID:
+            raise ConfigError("APP_ENV=prod needs WECHAT_APPID set to the mini-program's AppID")
+        self._push_guards()
+        return self
+
+    def _push_guards(self) -> None:
+        if self.wechat_push_aes_key and len(self.wechat_push_aes_key) != 43:
+            raise ConfigError("WECHAT_PUSH_AES_KEY (EncodingAESKey) has 43 characters")
+        plain = self.wechat_push_token and not self.wechat_push_aes_key
+        if self.is_prod and plain and not self.wechat_push_allow_plain_in_prod:
+            raise ConfigError(
+                "APP_ENV=prod with WECHAT_PUSH_TOKEN needs WECHAT_PUSH_AES_KEY (安全模式): a plain push body is not "
+                "signed, anyone holding one logged push URL could post any event (WECHAT_PUSH_ALLOW_PLAIN_IN_PROD=true "
+                "accepts that, see README)"
+            )
+
+    @property
+    def is_fake_wechat(self) -> bool:
+        return self.wechat_mode == "fake"
+
+
+class RelaySettings(_Group):
+    """The relay that sends the outbox as WeChat subscribe messages (app/notifications)."""
+
+    # Empty: runs inside `xinyuan serve` in dev; in prod run `xinyuan worker`.
     relay_in_process: bool | None = None
     relay_poll_seconds: float = Field(default=1.0, gt=0)
     # Rows per claim transaction: half the places below, so one batch is claimed while the other half is sent (10
@@ -123,21 +194,38 @@ class Settings(BaseSettings):
     relay_backoff_seconds: float = Field(default=5, ge=0)
     relay_backoff_max_seconds: float = Field(default=600, ge=0)
 
+    @model_validator(mode="after")
+    def _relay_defaults(self) -> Self:
+        if self.relay_in_process is None:
+            self.relay_in_process = not self.is_prod
+        return self
+
+
+class WorkSettings(_Group):
+    """The wishes' clock: response and reopen windows, and the 督办 sweeper (app/wishes, app/supervision)."""
+
     # 响应率: a wish counts as responded to when it leaves `ordered` within this many hours.
     response_limit_hours: int = Field(default=24, ge=1)
     # 返工: the resident may reopen a done wish within this many days.
     reopen_days: int = Field(default=7, ge=0)
-
-    # 督办 sweeper (app/supervision): how often it looks for overdue wishes, and how many it handles per round.
+    # 督办 sweeper: how often it looks for overdue wishes, and how many it handles per round.
     sweep_interval_seconds: float = Field(default=60, gt=0)
     sweep_batch_size: int = Field(default=500, ge=1, le=5000)
-    # Figures (app/stats): the window when none is given, the longest window allowed, and the most rows an export
-    # may hold (Excel's sheet limit is 1,048,576; a bigger export is refused with 422: narrow the window or org).
+
+
+class StatsSettings(_Group):
+    """Figures and exports (app/stats)."""
+
+    # The window when none is given, the longest window allowed, and the most rows an export may hold (Excel's
+    # sheet limit is 1,048,576; a bigger export is refused with 422: narrow the window or org).
     stats_default_days: int = Field(default=30, ge=1)
     stats_max_days: int = Field(default=366, ge=1)
     export_max_rows: int = Field(default=100_000, ge=1, le=1_000_000)
 
-    # --- Trust (app/limits, app/privacy, app/observability) ---
+
+class LimitsSettings(_Group):
+    """What one client may send and how often (app/limits)."""
+
     # The largest request body, in bytes; larger is 413 too_large (counted as it streams, not only Content-Length).
     max_body_bytes: int = Field(default=1024 * 1024, ge=1)
     # Sign-ins a minute from one client IP (a big shared NAT exit may need more), and of one WeChat account.
@@ -147,10 +235,20 @@ class Settings(BaseSettings):
     rate_limit_wishes_per_day: int = Field(default=20, ge=1)
     # Proxies trusted to name the client in X-Forwarded-For (uvicorn proxy_headers); comma-separated, `*` any.
     forwarded_allow_ips: str = "127.0.0.1,::1"
-    # /docs, /redoc and /openapi.json. Empty: on in dev, off in prod.
-    docs_enabled: bool | None = None
+
+
+class PrivacySettings(_Group):
+    """Personal data kept no longer than needed (app/privacy)."""
+
     # `xinyuan retention` erases the address and phone of wishes closed longer ago than this (PIPL).
     retention_days: int = Field(default=180, ge=1)
+
+
+class ObservabilitySettings(_Group):
+    """What the service shows of itself: API docs, metrics, logs (app/observability)."""
+
+    # /docs, /redoc and /openapi.json. Empty: on in dev, off in prod.
+    docs_enabled: bool | None = None
     # /metrics answers only with `Authorization: Bearer <this>` (Prometheus: `authorization: {credentials: ...}`).
     # Empty: open in dev, 404 in prod.
     metrics_token: str = Field(default="", max_length=200)
@@ -158,65 +256,33 @@ class Settings(BaseSettings):
     log_json: bool | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
-    # Serve address, also used to find the in-process fake WeChat in dev.
-    host: str = "127.0.0.1"
-    port: int = 8000
-    # The address partners reach this service at (scheme, host, optional path; no trailing slash), e.g.
-    # https://xinyuan.example.gov.cn: Open311's discovery document names its endpoint from it, never from a
-    # request's Host header (which any client sets). Empty: http://HOST:PORT, right only for development.
-    public_base_url: str = Field(default="", pattern=r"^(https?://[^\s/?#]+(/[^\s?#]*)?)?$")
-
     @model_validator(mode="after")
-    def _defaults_and_guards(self) -> Settings:
-        if self.wechat_mode is None:
-            self.wechat_mode = "fake" if self.app_env == "dev" else "real"
-        if self.wechat_miniprogram_state is None:
-            self.wechat_miniprogram_state = "developer" if self.app_env == "dev" else "formal"
-        if self.relay_in_process is None:
-            self.relay_in_process = self.app_env == "dev"
-        self._push_guards()
-        if self.app_env == "prod":
-            if self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32:
-                raise ConfigError("APP_ENV=prod needs SECRET_KEY set to a random value of 32+ characters")
-            if self.wechat_mode == "fake":
-                raise ConfigError("APP_ENV=prod cannot run with WECHAT_MODE=fake")
-        if self.wechat_mode == "real" and not (self.wechat_appid and self.wechat_secret):
-            raise ConfigError("WECHAT_MODE=real needs WECHAT_APPID and WECHAT_SECRET")
-        self._trust_defaults_and_guards()
+    def _observability_defaults(self) -> Self:
+        if self.docs_enabled is None:
+            self.docs_enabled = not self.is_prod
+        if self.log_json is None:
+            self.log_json = self.is_prod
         return self
 
-    def _push_guards(self) -> None:
-        if self.wechat_push_aes_key and len(self.wechat_push_aes_key) != 43:
-            raise ConfigError("WECHAT_PUSH_AES_KEY (EncodingAESKey) has 43 characters")
-        plain = self.wechat_push_token and not self.wechat_push_aes_key
-        if self.app_env == "prod" and plain and not self.wechat_push_allow_plain_in_prod:
-            raise ConfigError(
-                "APP_ENV=prod with WECHAT_PUSH_TOKEN needs WECHAT_PUSH_AES_KEY (安全模式): a plain push body is not "
-                "signed, anyone holding one logged push URL could post any event (WECHAT_PUSH_ALLOW_PLAIN_IN_PROD=true "
-                "accepts that, see README)"
-            )
 
-    def _trust_defaults_and_guards(self) -> None:
-        if self.docs_enabled is None:
-            self.docs_enabled = self.app_env == "dev"
-        if self.log_json is None:
-            self.log_json = self.app_env == "prod"
+class Settings(
+    CoreSettings,
+    WeChatSettings,
+    RelaySettings,
+    WorkSettings,
+    StatsSettings,
+    LimitsSettings,
+    PrivacySettings,
+    ObservabilitySettings,
+):
+    """All settings, flat as the environment names them (RELAY_BATCH_SIZE is `relay_batch_size`), defined by
+    concern in the groups above; a module may take the group it reads (RelaySettings, StatsSettings ...)."""
+
+    @model_validator(mode="after")
+    def _across_groups(self) -> Self:
         if self.retention_days <= self.reopen_days:
             raise ConfigError("RETENTION_DAYS must exceed REOPEN_DAYS: a done wish may still be reopened")
-        if self.app_env != "prod":
-            return
-        if self.wechat_appid == DEV_WECHAT_APPID:
-            raise ConfigError("APP_ENV=prod needs WECHAT_APPID set to the mini-program's AppID")
-        if not self.database_url:
-            raise ConfigError("APP_ENV=prod needs DATABASE_URL: the embedded PostgreSQL is for development only")
-
-    @property
-    def resolved_public_base_url(self) -> str:
-        return (self.public_base_url or f"http://{self.host}:{self.port}").rstrip("/")
-
-    @property
-    def is_fake_wechat(self) -> bool:
-        return self.wechat_mode == "fake"
+        return self
 
     @property
     def resolved_wechat_api_base(self) -> str:
