@@ -90,6 +90,10 @@ class CoreSettings(_Group):
     embedded_pgdata: str = "var/pgdata"
     secret_key: str = DEV_SECRET_KEY
     access_token_minutes: int = Field(default=7 * 24 * 60, ge=1)
+    # The staff console (app/console): how long its cookie session lasts (a working day), and how long the
+    # mini-program code it shows for signing in may be scanned.
+    console_session_minutes: int = Field(default=8 * 60, ge=1)
+    console_ticket_seconds: int = Field(default=120, ge=10, le=600)
     timezone: str = "Asia/Shanghai"
     # Serve address, also used to find the in-process fake WeChat in dev.
     host: str = "127.0.0.1"

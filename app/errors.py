@@ -86,6 +86,30 @@ class RateLimited(AppError):
         self.headers = {"Retry-After": str(retry_after)}
 
 
+class NotStaff(AppError):
+    """A signed-in user without a secretary or admin role tried to use the staff console."""
+
+    status, code = 403, "not_staff"
+
+
+class CsrfRefused(AppError):
+    """A console (cookie) request that changes something came without the session's X-CSRF-Token."""
+
+    status, code = 403, "csrf_refused"
+
+
+class TicketExpired(AppError):
+    """A console sign-in ticket past its two minutes: the console asks for a new code."""
+
+    status, code = 410, "ticket_expired"
+
+
+class TicketUsed(AppError):
+    """A console sign-in ticket already confirmed, or already turned into a session: each is good once."""
+
+    status, code = 409, "ticket_used"
+
+
 class WeChatLoginFailed(AppError):
     status, code = 401, "wechat_login_failed"
 

@@ -14,6 +14,7 @@ from app import embedded_pg
 from app.auth.router import router as auth_router
 from app.catalog.router import router as catalog_router
 from app.config import Settings, get_settings
+from app.console.router import router as console_router
 from app.db import create_engine, create_sessionmaker
 from app.errors import install_error_handlers
 from app.limits.body import BodyLimitMiddleware
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(Open311Errors, prefix=open311_router.prefix)
     for router in (
         auth_router,
+        console_router,
         orgs_router,
         catalog_router,
         members_router,

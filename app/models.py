@@ -2,6 +2,7 @@
 
 from app.auth.models import User
 from app.catalog.models import Category
+from app.console.models import ConsoleTicket
 from app.db import Base
 from app.limits.models import RateCounter
 from app.members.models import Member, MemberReport, ServiceRecord
@@ -15,6 +16,7 @@ from app.wishes.models import IdempotencyKey, Wish, WishEvent
 __all__ = [
     "Base",
     "Category",
+    "ConsoleTicket",
     "ContactAccess",
     "IdempotencyKey",
     "Member",

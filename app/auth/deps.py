@@ -1,7 +1,9 @@
-"""`CurrentUser`: the signed-in caller, from the bearer token. Every /api/v1 route except login depends on it."""
+"""`CurrentUser`: the signed-in caller, from the bearer token (mini-program, scripts) or the staff console's cookie
+session (app/console/session.py). Every /api/v1 route except the sign-ins depends on it."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -10,8 +12,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from app.auth.principal import Principal, load_principal_by_id
 from app.auth.tokens import user_id_from_token
 from app.config import Settings
+from app.console.session import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE, read_session
 from app.db import SessionDep
-from app.errors import Unauthorized
+from app.errors import CsrfRefused, Unauthorized
 
 _bearer = HTTPBearer(auto_error=False, description="The access_token from POST /api/v1/auth/login")
 
@@ -26,13 +29,36 @@ SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 
 
 async def current_principal(
+    request: Request,
     session: SessionDep,
     settings: SettingsDep,
     creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    if creds is None or creds.scheme.lower() != "bearer":
+    if creds is not None and creds.scheme.lower() == "bearer":
+        user_id = user_id_from_token(creds.credentials, settings.secret_key)
+        return await _live_principal(session, user_id)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie is None:
         raise Unauthorized("missing bearer token")
-    user_id = user_id_from_token(creds.credentials, settings.secret_key)
+    return await _console_principal(request, session, settings, cookie)
+
+
+async def _console_principal(request: Request, session: SessionDep, settings: Settings, cookie: str) -> Principal:
+    console = read_session(cookie, settings.secret_key)
+    # The cookie goes with every request the browser makes, cross-site ones too: a change needs the header.
+    if request.method not in SAFE_METHODS and not secrets.compare_digest(
+        request.headers.get(CSRF_HEADER, ""), console.csrf
+    ):
+        raise CsrfRefused(f"a console request that changes something needs the session's {CSRF_HEADER} header")
+    principal = await _live_principal(session, console.user_id)
+    # Like a token, the session carries no roles: they are read on every request, so a revoked secretary or
+    # admin is out at once, and the console is for staff only.
+    if not principal.grants:
+        raise Unauthorized("console session revoked: the user no longer has a staff role")
+    return principal
+
+
+async def _live_principal(session: SessionDep, user_id: int) -> Principal:
     principal = await load_principal_by_id(session, user_id)
     if principal is None or principal.user.deleted_at is not None:
         raise Unauthorized("the token's user no longer exists")

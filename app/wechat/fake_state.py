@@ -37,6 +37,7 @@ RELEASED_PAGES = frozenset(
         "pool",
         "qrcode",
         "notifications",
+        "console-login",
     )
 )
 _OPENID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
