@@ -15,8 +15,9 @@ from app.auth.principal import Principal
 from app.auth.schemas import UserOut
 from app.config import Settings
 from app.console import service
-from app.console.schemas import DevSessionIn, DevUserOut, SessionIn, SessionOut, TicketOut, TicketView
+from app.console.schemas import DevSessionIn, DevUserOut, SessionIn, SessionOut, TicketOut, TicketView, TodayOut
 from app.console.session import SESSION_COOKIE, end_session, read_session, start_session
+from app.console.today import today_counts
 from app.db import SessionDep, utcnow
 from app.errors import PROBLEM_RESPONSES, Forbidden, Unauthorized, _problem_doc
 from app.orgs.models import RoleAssignment
@@ -133,3 +134,9 @@ async def dev_session(body: DevSessionIn, response: Response, session: SessionDe
     _dev_only(settings)
     principal = await service.staff_principal(session, body.user_id)
     return _signed_in(response, principal, settings)
+
+
+@router.get("/today", response_model=TodayOut)
+async def today(session: SessionDep, principal: CurrentUser, settings: SettingsDep) -> TodayOut:
+    """工作台's counts (new today, waiting, overdue, awaiting acceptance, done this week) for a secretary or admin."""
+    return await today_counts(session, principal, utcnow(), settings.timezone)

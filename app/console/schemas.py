@@ -53,3 +53,13 @@ class DevUserOut(BaseModel):
 
 class DevSessionIn(BaseModel):
     user_id: Id
+
+
+class TodayOut(BaseModel):
+    """The 工作台's counts over every community the caller manages (local time: TIMEZONE)."""
+
+    new_today: int = Field(description="wishes ordered since local midnight")
+    waiting_dispatch: int = Field(description="status ordered: waiting for the secretary")
+    overdue: int = Field(description="open (ordered, dispatched, accepted) past due_at")
+    awaiting_acceptance: int = Field(description="dispatched, not yet accepted")
+    done_this_week: int = Field(description="done since Monday 00:00")

@@ -171,3 +171,20 @@ async def test_prod_refuses_the_dev_picker(api: Api, settings: Settings) -> None
         resp = await client.post("/api/v1/console/dev-session", json={"user_id": admin})
         assert_problem(resp, 403, "forbidden")
         assert SESSION_COOKIE not in resp.cookies
+
+
+async def test_today_counts_the_managed_communities(api: Api) -> None:
+    wish = await api.order()
+    await api.order()
+    member = await api.uid("demo-member-jinyang-1")
+    await api.act(SECRETARY, wish["id"], "dispatch", {"assignee_id": member})
+    counts = (await api.get(SECRETARY, "/api/v1/console/today")).json()
+    assert counts == {
+        "new_today": 2,
+        "waiting_dispatch": 1,
+        "overdue": 0,
+        "awaiting_acceptance": 1,
+        "done_this_week": 0,
+    }
+    assert (await api.get("demo-secretary-wanfolou", "/api/v1/console/today")).json()["new_today"] == 0
+    assert_problem(await api.get("demo-resident-jinyang-1", "/api/v1/console/today"), 403, "forbidden")
