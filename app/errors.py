@@ -138,23 +138,43 @@ class Problem(BaseModel):
     errors: list[ProblemField] | None = None
 
 
-def _problem_doc(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {PROBLEM_JSON: {"schema": Problem.model_json_schema()}}}
+def _inline_defs(node: Any, defs: dict[str, Any]) -> Any:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            return _inline_defs(defs[ref.removeprefix("#/$defs/")], defs)
+        return {k: _inline_defs(v, defs) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_inline_defs(v, defs) for v in node]
+    return node
+
+
+def _problem_schema() -> dict[str, Any]:
+    # Pydantic's `$defs` refs (#/$defs/ProblemField) mean nothing inside an OpenAPI document: generators such as
+    # openapi-typescript (the console's types) fail on them, so the nested model is written in place.
+    schema = Problem.model_json_schema()
+    defs = schema.pop("$defs", {})
+    inlined: dict[str, Any] = _inline_defs(schema, defs)
+    return inlined
+
+
+def problem_doc(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {PROBLEM_JSON: {"schema": _problem_schema()}}}
 
 
 # Declared on the routers so the OpenAPI says what every error looks like.
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    401: _problem_doc("missing, bad or expired token (code unauthorized)"),
-    403: _problem_doc("visible, but not for your role (code forbidden)"),
-    404: _problem_doc("not found, or not visible to you (code not_found)"),
-    409: _problem_doc("conflict: invalid_transition, already_taken, conflict"),
-    422: _problem_doc("invalid input (code validation_error, with errors[])"),
-    413: _problem_doc("request body larger than MAX_BODY_BYTES (code too_large)"),
-    503: _problem_doc("the database is unavailable (code service_unavailable); Retry-After says when to retry"),
+    401: problem_doc("missing, bad or expired token (code unauthorized)"),
+    403: problem_doc("visible, but not for your role (code forbidden)"),
+    404: problem_doc("not found, or not visible to you (code not_found)"),
+    409: problem_doc("conflict: invalid_transition, already_taken, conflict"),
+    422: problem_doc("invalid input (code validation_error, with errors[])"),
+    413: problem_doc("request body larger than MAX_BODY_BYTES (code too_large)"),
+    503: problem_doc("the database is unavailable (code service_unavailable); Retry-After says when to retry"),
 }
 # Where a rate limit applies (sign-in, ordering a wish): app/limits/throttle.py.
 RATE_LIMITED_RESPONSES: dict[int | str, dict[str, Any]] = {
-    429: _problem_doc("too many requests (code rate_limited); the Retry-After header says when to try again"),
+    429: problem_doc("too many requests (code rate_limited); the Retry-After header says when to try again"),
 }
 
 

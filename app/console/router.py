@@ -19,13 +19,13 @@ from app.console.schemas import DevSessionIn, DevUserOut, SessionIn, SessionOut,
 from app.console.session import SESSION_COOKIE, end_session, read_session, start_session
 from app.console.today import today_counts
 from app.db import SessionDep, utcnow
-from app.errors import PROBLEM_RESPONSES, Forbidden, Unauthorized, _problem_doc
+from app.errors import PROBLEM_RESPONSES, Forbidden, Unauthorized, problem_doc
 from app.orgs.models import RoleAssignment
 
 router = APIRouter(prefix="/api/v1/console", tags=["console"], responses=PROBLEM_RESPONSES)
 TicketPath = Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")]
 TICKET_RESPONSES: dict[int | str, dict[str, object]] = {
-    410: _problem_doc("the sign-in code expired (code ticket_expired): the console asks for a new one"),
+    410: problem_doc("the sign-in code expired (code ticket_expired): the console asks for a new one"),
 }
 
 
