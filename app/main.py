@@ -15,6 +15,7 @@ from app.auth.router import router as auth_router
 from app.catalog.router import router as catalog_router
 from app.config import Settings, get_settings
 from app.console.router import router as console_router
+from app.console.static import mount_console
 from app.db import create_engine, create_sessionmaker
 from app.errors import install_error_handlers
 from app.limits.body import BodyLimitMiddleware
@@ -96,4 +97,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     if settings.is_fake_wechat:
         app.mount("/_dev/wechat", create_fake_wechat_app(FakeWeChatState.from_settings(settings)))
+    mount_console(app)
     return app

@@ -1,6 +1,6 @@
 """console sign-in tickets: the mini-program code a staff member scans to sign the console in
 
-Revision ID: 0008_console_tickets
+Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-07
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 import app.db
 
-revision: str = "0008_console_tickets"
+revision: str = "0008"
 down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

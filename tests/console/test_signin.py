@@ -188,3 +188,11 @@ async def test_today_counts_the_managed_communities(api: Api) -> None:
     }
     assert (await api.get("demo-secretary-wanfolou", "/api/v1/console/today")).json()["new_today"] == 0
     assert_problem(await api.get("demo-resident-jinyang-1", "/api/v1/console/today"), 403, "forbidden")
+
+
+async def test_the_root_leads_to_the_console(client: httpx.AsyncClient) -> None:
+    resp = await client.get("/")
+    assert resp.status_code == 307 and resp.headers["location"] == "/console/"
+    console = await client.get("/console/")
+    # Built (make console): the page; not built: a page that says how to build it.
+    assert console.status_code in (200, 503) and "工作台" in console.text

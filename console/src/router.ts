@@ -1,0 +1,18 @@
+import { createRouter, createWebHashHistory } from 'vue-router'
+import { restore } from './shared/session'
+
+// Hash history: the app serves one index.html at /console/ and needs no fallback route per screen.
+export const router = createRouter({
+  history: createWebHashHistory(),
+  routes: [
+    { path: '/login', component: () => import('./screens/login/LoginScreen.vue'), meta: { open: true } },
+    { path: '/', component: () => import('./screens/workbench/WorkbenchScreen.vue') },
+    { path: '/wishes/:id(\\d+)', component: () => import('./screens/wish/WishScreen.vue') },
+    { path: '/:rest(.*)*', redirect: '/' },
+  ],
+})
+
+router.beforeEach(async (to) => {
+  if (to.meta.open) return true
+  return (await restore()) ? true : { path: '/login', query: to.fullPath === '/' ? {} : { next: to.fullPath } }
+})

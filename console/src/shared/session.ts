@@ -1,0 +1,37 @@
+// Who the console is signed in as. The session itself is an HttpOnly cookie this script cannot read; what it keeps
+// is the user and the CSRF token from the API's answers (GET /api/v1/console/session after a reload).
+import { reactive } from 'vue'
+import { ApiError, call, get, setCsrfToken } from '../api/client'
+import type { SessionOut, User } from '../api/types'
+
+export const session = reactive<{ user: User | null; checked: boolean }>({ user: null, checked: false })
+
+export function signedIn(answer: SessionOut): void {
+  session.user = answer.user ?? null
+  setCsrfToken(answer.csrf_token ?? null)
+}
+
+export async function restore(): Promise<boolean> {
+  if (!session.checked) {
+    session.checked = true
+    try {
+      signedIn(await get<SessionOut>('/api/v1/console/session'))
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status !== 401) throw err
+    }
+  }
+  return session.user !== null
+}
+
+export async function signOut(): Promise<void> {
+  try {
+    await call('DELETE', '/api/v1/console/session')
+  } finally {
+    session.user = null
+    setCsrfToken(null)
+  }
+}
+
+export function communityIds(user: User | null): number[] {
+  return (user?.roles ?? []).filter((r) => r.role === 'secretary' || r.role === 'admin').map((r) => r.org_id)
+}
