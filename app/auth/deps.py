@@ -40,10 +40,10 @@ async def current_principal(
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie is None:
         raise Unauthorized("missing bearer token")
-    return await _console_principal(request, session, settings, cookie)
+    return await console_principal(request, session, settings, cookie)
 
 
-async def _console_principal(request: Request, session: SessionDep, settings: Settings, cookie: str) -> Principal:
+async def console_principal(request: Request, session: SessionDep, settings: Settings, cookie: str) -> Principal:
     console = read_session(cookie, settings.secret_key)
     # The cookie goes with every request the browser makes, cross-site ones too: a change needs the header.
     if request.method not in SAFE_METHODS and not secrets.compare_digest(

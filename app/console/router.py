@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Cookie, Path, Request, Response
 from sqlalchemy import select
 
-from app.auth.deps import CurrentUser, SettingsDep
+from app.auth.deps import CurrentUser, SettingsDep, console_principal
 from app.auth.models import User
 from app.auth.principal import Principal
 from app.auth.schemas import UserOut
@@ -87,11 +87,19 @@ def _signed_in(response: Response, principal: Principal, settings: Settings) -> 
 
 @router.get("/session", response_model=SessionOut)
 async def current_session(
-    principal: CurrentUser, settings: SettingsDep, cookie: Annotated[str | None, Cookie(alias=SESSION_COOKIE)] = None
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    cookie: Annotated[str | None, Cookie(alias=SESSION_COOKIE)] = None,
 ) -> SessionOut:
-    """Who the console is signed in as, with the CSRF token (for a reloaded page). 401 when signed out."""
+    """Who the console is signed in as, with the CSRF token (for a reloaded page); `signed_out` when no session
+    is good (none, expired, or the roles revoked): a 200, because a console opened signed out is no error."""
     if cookie is None:
-        raise Unauthorized("no console session (this answers the console's cookie, not a bearer token)")
+        return SessionOut(status="signed_out")
+    try:
+        principal = await console_principal(request, session, settings, cookie)
+    except Unauthorized:
+        return SessionOut(status="signed_out")
     console = read_session(cookie, settings.secret_key)
     expires = utcnow() + timedelta(minutes=settings.console_session_minutes)
     return SessionOut(status="signed_in", expires_at=expires, user=UserOut.of(principal), csrf_token=console.csrf)

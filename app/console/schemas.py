@@ -36,8 +36,10 @@ class SessionIn(BaseModel):
 
 
 class SessionOut(BaseModel):
-    status: Literal["pending", "signed_in"]
-    expires_at: datetime = Field(description="pending: when the code expires; signed_in: when the session does")
+    status: Literal["pending", "signed_in", "signed_out"]
+    expires_at: datetime | None = Field(
+        default=None, description="pending: when the code expires; signed_in: when the session does"
+    )
     user: UserOut | None = None
     csrf_token: str | None = Field(
         default=None, description="Send as X-CSRF-Token on every console request that changes something"

@@ -129,6 +129,7 @@ async def test_revoking_the_role_ends_the_session(api: Api) -> None:
     api.client.cookies.update(cookies)
     body = assert_problem(await api.client.get("/api/v1/me"), 401, "unauthorized")
     assert "revoked" in body["detail"]
+    assert (await api.client.get("/api/v1/console/session")).json()["status"] == "signed_out"
 
 
 async def test_an_expired_or_forged_session_is_refused(api: Api, settings: Settings) -> None:
@@ -149,7 +150,8 @@ async def test_sign_out_clears_the_cookie(api: Api) -> None:
     assert_problem(await api.client.delete("/api/v1/console/session"), 403, "csrf_refused")
     out = await api.client.delete("/api/v1/console/session", headers={CSRF_HEADER: signed["csrf_token"]})
     assert out.status_code == 204
-    assert_problem(await api.client.get("/api/v1/console/session"), 401, "unauthorized")
+    assert (await api.client.get("/api/v1/console/session")).json()["status"] == "signed_out"
+    assert_problem(await api.client.get("/api/v1/me"), 401, "unauthorized")
 
 
 async def test_dev_picker_signs_in_staff_only(api: Api) -> None:

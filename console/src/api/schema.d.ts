@@ -126,7 +126,8 @@ export interface paths {
         };
         /**
          * Current Session
-         * @description Who the console is signed in as, with the CSRF token (for a reloaded page). 401 when signed out.
+         * @description Who the console is signed in as, with the CSRF token (for a reloaded page); `signed_out` when no session
+         *     is good (none, expired, or the roles revoked): a 200, because a console opened signed out is no error.
          */
         get: operations["current_session_api_v1_console_session_get"];
         put?: never;
@@ -1642,13 +1643,12 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "pending" | "signed_in";
+            status: "pending" | "signed_in" | "signed_out";
             /**
              * Expires At
-             * Format: date-time
              * @description pending: when the code expires; signed_in: when the session does
              */
-            expires_at: string;
+            expires_at?: string | null;
             user?: components["schemas"]["UserOut"] | null;
             /**
              * Csrf Token

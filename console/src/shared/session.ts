@@ -1,7 +1,7 @@
 // Who the console is signed in as. The session itself is an HttpOnly cookie this script cannot read; what it keeps
 // is the user and the CSRF token from the API's answers (GET /api/v1/console/session after a reload).
 import { reactive } from 'vue'
-import { ApiError, call, get, setCsrfToken } from '../api/client'
+import { call, get, setCsrfToken } from '../api/client'
 import type { SessionOut, User } from '../api/types'
 
 export const session = reactive<{ user: User | null; checked: boolean }>({ user: null, checked: false })
@@ -14,11 +14,8 @@ export function signedIn(answer: SessionOut): void {
 export async function restore(): Promise<boolean> {
   if (!session.checked) {
     session.checked = true
-    try {
-      signedIn(await get<SessionOut>('/api/v1/console/session'))
-    } catch (err) {
-      if (!(err instanceof ApiError) || err.status !== 401) throw err
-    }
+    const answer = await get<SessionOut>('/api/v1/console/session')
+    if (answer.status === 'signed_in') signedIn(answer)
   }
   return session.user !== null
 }

@@ -1,0 +1,81 @@
+// The live server (tests/console/live_server.py: throwaway database with demo data, app on a free port) and
+// Debian's Chromium driven by playwright-core, which never downloads a browser.
+import { spawn } from 'node:child_process'
+import { mkdirSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium } from 'playwright-core'
+
+const here = dirname(fileURLToPath(import.meta.url))
+export const ROOT = resolve(here, '../../..')
+export const SHOTS = resolve(here, '../../test-output/screenshots')
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
+
+export async function startServer() {
+  const python = process.env.PYTHON || join(ROOT, '.venv/bin/python')
+  const proc = spawn(python, ['-m', 'tests.console.live_server'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
+  const url = await new Promise((ok, fail) => {
+    let out = ''
+    const timer = setTimeout(() => fail(new Error(`live server did not start: ${out}`)), 120_000)
+    proc.stdout.on('data', (chunk) => {
+      out += chunk
+      const found = /LIVE (\S+)/.exec(out)
+      if (found) {
+        clearTimeout(timer)
+        ok(found[1])
+      }
+    })
+    proc.on('exit', (code) => fail(new Error(`live server exited (${code}): ${out}`)))
+  })
+  return { url, stop: () => new Promise((done) => (proc.exitCode !== null ? done() : (proc.on('exit', done), proc.kill('SIGTERM')))) }
+}
+
+export async function startBrowser() {
+  mkdirSync(SHOTS, { recursive: true })
+  // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] })
+}
+
+export async function newPage(browser, base) {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, baseURL: base, locale: 'zh-CN' })
+  const page = await context.newPage()
+  const errors = []
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`))
+  page.on('console', (msg) => msg.type() === 'error' && errors.push(`console: ${msg.text()}`))
+  return { page, errors }
+}
+
+export async function shot(page, name) {
+  await page.waitForTimeout(300) // let Element Plus finish its transitions
+  await page.screenshot({ path: join(SHOTS, `${name}.png`) })
+}
+
+// The API as the mini-program calls it: a bearer token from a `dev:` wx.login code of the fake WeChat.
+let nonce = 0
+export async function login(base, openid) {
+  const resp = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code: `dev:${openid}:${Date.now()}${nonce++}` }),
+  })
+  if (!resp.ok) throw new Error(`login ${openid}: ${resp.status} ${await resp.text()}`)
+  const body = await resp.json()
+  return { token: body.access_token, user: body.user }
+}
+
+export async function api(base, token, method, path, body, headers = {}) {
+  const resp = await fetch(`${base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  const text = await resp.text()
+  if (!resp.ok) throw new Error(`${method} ${path}: ${resp.status} ${text}`)
+  return text ? JSON.parse(text) : null
+}
+
+export async function orderWish(base, resident, title) {
+  return api(base, resident.token, 'POST', '/api/v1/wishes', { category_id: 1, title, content: `${title}，谢谢` }, {
+    'Idempotency-Key': `console-${Date.now()}-${nonce++}`,
+  })
+}
