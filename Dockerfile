@@ -3,6 +3,14 @@
 # Patch version and Debian codename pinned: a rebuild gets the same Python and the same system libraries.
 ARG PYTHON_IMAGE=python:3.11.14-slim-bookworm
 
+# --- console: the staff console built in its own stage; only console/dist reaches the image (no Node at run time)
+FROM node:20-slim AS console
+WORKDIR /console
+COPY console/package.json console/package-lock.json ./
+RUN PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+COPY console/ ./
+RUN npm run build
+
 # --- build: a virtualenv with the runtime dependencies only ---
 FROM ${PYTHON_IMAGE} AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -39,6 +47,7 @@ COPY --from=build /srv/xinyuan /srv/xinyuan
 ENV PATH=/opt/venv/bin:$PATH PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     APP_ENV=prod HOST=0.0.0.0 PORT=8000
 WORKDIR /srv/xinyuan
+COPY --from=console /console/dist /srv/xinyuan/console/dist
 # Numeric, so that a runtime can check it is not root (Kubernetes runAsNonRoot) without reading /etc/passwd.
 USER 10001:10001
 EXPOSE 8000
