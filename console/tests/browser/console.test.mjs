@@ -29,11 +29,19 @@ async function chooseOption(page, selectTestId, label) {
 
 test('sign in by scanning the code, confirmed in the mini-program', async () => {
   const { page, errors } = await newPage(browser, server.url)
+  const scripts = []
+  page.on('requestfinished', async (r) => {
+    if (r.url().endsWith('.js')) scripts.push((await r.sizes()).responseBodySize)
+  })
   const ticketAnswer = page.waitForResponse((r) => r.url().endsWith('/api/v1/console/tickets'))
   await page.goto('/')
   const { ticket } = await (await ticketAnswer).json()
   await page.locator('[data-test="login-qrcode"]').waitFor()
   await shot(page, '01-login')
+  // The sign-in screen's script as sent (gzipped): the README quotes this number.
+  const sent = scripts.reduce((a, b) => a + b, 0)
+  console.log(`sign-in screen: ${scripts.length} scripts, ${Math.round(sent / 1024)} KiB sent`)
+  assert.ok(sent < 200 * 1024, `sign-in screen's scripts grew to ${sent} bytes`)
   // The stub mini-program's confirm page: it reads the ticket, then the secretary taps 确认登录.
   const secretary = await login(server.url, 'demo-secretary-jinyang')
   const view = await api(server.url, secretary.token, 'GET', `/api/v1/console/tickets/${ticket}`)
