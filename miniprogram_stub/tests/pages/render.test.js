@@ -207,6 +207,26 @@ test('notifications: unread marked', async () => {
   expect(page.querySelectorAll('.notification.unread')).toHaveLength(1)
 })
 
+test('console-login: what signs in where, or that the code expired', async () => {
+  const view = {
+    ticket: 'T1',
+    status: 'pending',
+    origin: 'http://127.0.0.1:8000',
+    client_ip: '10.0.0.8',
+    user_agent: 'Chrome',
+    created_at: '2026-12-07T02:00:00Z',
+    expires_at: '2026-12-07T02:02:00Z',
+  }
+  wxh = signedIn(fx.secretary, { 'GET /api/v1/console/tickets/T1': view })
+  let page = await render('console-login', null, { scene: encodeURIComponent('c=T1') })
+  expect(texts(page, '.origin')).toEqual(['http://127.0.0.1:8000'])
+  expect(page.querySelector('.confirm')).toBeTruthy()
+  wxh = signedIn(fx.secretary, { 'GET /api/v1/console/tickets/T1': Object.assign({}, view, { status: 'expired' }) })
+  page = await render('console-login', null, { scene: encodeURIComponent('c=T1') })
+  expect(page.querySelector('.expired')).toBeTruthy()
+  expect(page.querySelector('.confirm')).toBeFalsy()
+})
+
 test('every page in app.json has a render test above', () => {
   wxh = signedIn(fx.resident)
   expect([...rendered].sort()).toEqual([...appPages()].sort())
