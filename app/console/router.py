@@ -19,7 +19,8 @@ from app.console.schemas import DevSessionIn, DevUserOut, SessionIn, SessionOut,
 from app.console.session import SESSION_COOKIE, end_session, read_session, start_session
 from app.console.today import today_counts
 from app.db import SessionDep, utcnow
-from app.errors import PROBLEM_RESPONSES, Forbidden, Unauthorized, problem_doc
+from app.errors import PROBLEM_RESPONSES, RATE_LIMITED_RESPONSES, Forbidden, Unauthorized, problem_doc
+from app.limits.throttle import LoginThrottleDep
 from app.orgs.models import RoleAssignment
 
 router = APIRouter(prefix="/api/v1/console", tags=["console"], responses=PROBLEM_RESPONSES)
@@ -29,9 +30,13 @@ TICKET_RESPONSES: dict[int | str, dict[str, object]] = {
 }
 
 
-@router.post("/tickets", response_model=TicketOut, status_code=201)
-async def create_ticket(request: Request, session: SessionDep, settings: SettingsDep) -> TicketOut:
-    """A sign-in code for the console to show; valid for CONSOLE_TICKET_SECONDS, good for one sign-in."""
+@router.post("/tickets", response_model=TicketOut, status_code=201, responses=RATE_LIMITED_RESPONSES)
+async def create_ticket(
+    request: Request, session: SessionDep, settings: SettingsDep, _throttle: LoginThrottleDep
+) -> TicketOut:
+    """A sign-in code for the console to show; valid for CONSOLE_TICKET_SECONDS, good for one sign-in.
+
+    Anyone may ask, and each asks WeChat for an image: counted with the sign-ins from the client's address."""
     requester = service.Requester(
         origin=request.headers.get("origin") or str(request.base_url).rstrip("/"),
         client_ip=request.client.host if request.client else "",

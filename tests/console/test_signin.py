@@ -198,3 +198,10 @@ async def test_the_root_leads_to_the_console(client: httpx.AsyncClient) -> None:
     console = await client.get("/console/")
     # Built (make console): the page; not built: a page that says how to build it.
     assert console.status_code in (200, 503) and "工作台" in console.text
+
+
+async def test_asking_for_codes_counts_with_the_sign_ins(api: Api, settings: Settings) -> None:
+    async with serve(settings.model_copy(update={"rate_limit_logins_per_minute": 2}), client_ip="10.9.8.7") as client:
+        for _ in range(2):
+            assert (await client.post("/api/v1/console/tickets")).status_code == 201
+        assert_problem(await client.post("/api/v1/console/tickets"), 429, "rate_limited")

@@ -69,6 +69,8 @@ export interface paths {
         /**
          * Create Ticket
          * @description A sign-in code for the console to show; valid for CONSOLE_TICKET_SECONDS, good for one sign-in.
+         *
+         *     Anyone may ask, and each asks WeChat for an image: counted with the sign-ins from the client's address.
          */
         post: operations["create_ticket_api_v1_console_tickets_post"];
         delete?: never;
@@ -3231,6 +3233,36 @@ export interface operations {
             };
             /** @description invalid input (code validation_error, with errors[]) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description too many requests (code rate_limited); the Retry-After header says when to try again */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
