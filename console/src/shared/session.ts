@@ -29,6 +29,7 @@ export async function signOut(): Promise<void> {
   }
 }
 
-export function communityIds(user: User | null): number[] {
-  return (user?.roles ?? []).filter((r) => r.role === 'secretary' || r.role === 'admin').map((r) => r.org_id)
+// Secretaries are appointed over a community (an admin may be over any level of the tree).
+export function secretaryCommunity(user: User | null): number | null {
+  return user?.roles.find((r) => r.role === 'secretary')?.org_id ?? null
 }

@@ -29,5 +29,6 @@ export const t = {
   confirm: '派单',
   cancel: '取消',
   bulkDone: (ok: number, failed: number) => (failed ? `派单 ${ok} 个，失败 ${failed} 个` : `已派单 ${ok} 个心愿`),
+  oneCommunity: '批量派单只能选择同一社区的心愿',
   loading: '加载中…',
 }
