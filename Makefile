@@ -50,12 +50,17 @@ console-deps: $(CONSOLE_STAMP)
 $(CONSOLE_STAMP): console/package.json console/package-lock.json
 	@command -v node >/dev/null && command -v npm >/dev/null || { \
 	  echo "make: the staff console needs Node.js 20 (node and npm), which were not found."; \
-	  echo "      Install Node 20.19+ (https://nodejs.org/, or: apt-get install nodejs npm) and run make again."; exit 1; }
+	  echo "      Install Node 20.19 or newer (https://nodejs.org/, or a distribution's nodejs 20 package) and run make again."; exit 1; }
 	@$(NODE_CHECK) || { echo "make: the staff console needs Node.js 20.19 or newer; this is $$(node --version)."; exit 1; }
 	cd console && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 	touch $(CONSOLE_STAMP)
 
-console: console-deps
+CONSOLE_SOURCES := $(shell find console/src -type f 2>/dev/null) console/index.html console/vite.config.ts console/tsconfig.json
+
+# Rebuilt only when a source changed, so `make run` starts quickly the second time.
+console: console/dist/index.html
+
+console/dist/index.html: $(CONSOLE_STAMP) $(CONSOLE_SOURCES)
 	cd console && npm run build
 
 # console/src/api/schema.d.ts: the console's types, generated from the app's OpenAPI document.
