@@ -116,7 +116,28 @@ def notification_case() -> Setup:
     return setup
 
 
+def console_ticket(poll: bool = False) -> Setup:
+    """A fresh console sign-in code (per persona: each confirms once); `poll`: the console's poll body too."""
+
+    async def setup(world: World, persona: str) -> tuple[dict[str, Any], Any]:
+        resp = await world.api.client.post("/api/v1/console/tickets")
+        assert resp.status_code == 201, resp.text
+        ticket = resp.json()
+        return {"ticket": ticket["ticket"]}, (ticket if poll else None) and {
+            "ticket": ticket["ticket"],
+            "poll_token": ticket["poll_token"],
+        }
+
+    return setup
+
+
+async def _dev_session_body(world: World, persona: str) -> dict[str, Any]:
+    return {"user_id": await world.api.uid(PERSONAS["secretary"] or "")}
+
+
 MANAGERS = {"secretary": 200, "district_admin": 200}
+# The staff console is for anyone with a staff role, wherever in the tree.
+STAFF = ("secretary", "secretary_elsewhere", "admin_elsewhere", "district_admin")
 WISH_VIEWERS = {"owner": 200, "assignee": 200, **MANAGERS}
 
 
@@ -246,6 +267,18 @@ MATRIX: dict[tuple[str, str], Case] = {
         everyone(204, secretary=409, secretary_elsewhere=409, admin_elsewhere=409, district_admin=409),
     ),
     ("POST", "/api/v1/notifications/{notification_id}/read"): Case(notification_case(), only({"owner": 204}, 404)),
+    # The staff console's sign-in. Asking for a code and polling it need no sign-in (the poll secret is the key);
+    # confirming needs a staff role; with a bearer token and no console cookie the session is `signed_out` (200).
+    ("POST", "/api/v1/console/tickets"): Case(plain(), everyone(201, anonymous=201)),
+    ("GET", "/api/v1/console/tickets/{ticket}"): Case(console_ticket(), everyone(200)),
+    ("POST", "/api/v1/console/tickets/{ticket}/confirm"): Case(console_ticket(), only(dict.fromkeys(STAFF, 204), 403)),
+    ("POST", "/api/v1/console/session"): Case(console_ticket(poll=True), everyone(202, anonymous=202)),
+    ("GET", "/api/v1/console/session"): Case(plain(), everyone(200, anonymous=200)),
+    ("DELETE", "/api/v1/console/session"): Case(plain(), everyone(204)),
+    ("GET", "/api/v1/console/today"): Case(plain(), only(dict.fromkeys(STAFF, 200), 403)),
+    # Development only (the app under test is APP_ENV=dev; tests/console checks prod refuses both).
+    ("GET", "/api/v1/console/dev-users"): Case(plain(), everyone(200, anonymous=200)),
+    ("POST", "/api/v1/console/dev-session"): Case(plain(_dev_session_body), everyone(200, anonymous=200)),
 }
 
 
