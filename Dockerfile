@@ -2,9 +2,11 @@
 # APP_ENV=prod. Give it DATABASE_URL, SECRET_KEY, WECHAT_APPID, WECHAT_SECRET (README, "Docker").
 # Patch version and Debian codename pinned: a rebuild gets the same Python and the same system libraries.
 ARG PYTHON_IMAGE=python:3.11.14-slim-bookworm
+# The console's build stage: Node 20 (Vite 8 needs 20.19+) on the same Debian release.
+ARG NODE_IMAGE=node:20-bookworm-slim
 
 # --- console: the staff console built in its own stage; only console/dist reaches the image (no Node at run time)
-FROM node:20-slim AS console
+FROM ${NODE_IMAGE} AS console
 WORKDIR /console
 COPY console/package.json console/package-lock.json ./
 RUN PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error

@@ -56,7 +56,11 @@ def test_the_image_installs_the_runtime_dependencies_only() -> None:
 def test_base_user_pid1_and_healthcheck() -> None:
     bases = re.findall(r"^ARG PYTHON_IMAGE=(\S+)$", DOCKERFILE, re.M)
     assert bases and re.fullmatch(r"python:\d+\.\d+\.\d+-slim-(bookworm|trixie)", bases[0]), bases
-    assert re.findall(r"^FROM (\S+)", DOCKERFILE, re.M) == ["${PYTHON_IMAGE}", "${PYTHON_IMAGE}"]
+    # The console's Node stage first (only its console/dist is copied on), then the two Python stages.
+    assert re.findall(r"^FROM (\S+)", DOCKERFILE, re.M) == ["${NODE_IMAGE}", "${PYTHON_IMAGE}", "${PYTHON_IMAGE}"]
+    node = re.findall(r"^ARG NODE_IMAGE=(\S+)$", DOCKERFILE, re.M)
+    assert node and re.fullmatch(r"node:20(\.\d+\.\d+)?-(bookworm|trixie)-slim", node[0]), node
+    assert "COPY --from=console /console/dist " in DOCKERFILE
     users = re.findall(r"^USER (\S+)$", DOCKERFILE, re.M)
     assert users and re.fullmatch(r"[1-9]\d*:[1-9]\d*", users[-1]), users
     assert re.search(r'^ENTRYPOINT \["tini", "-g", "--"\]$', DOCKERFILE, re.M)
@@ -97,7 +101,19 @@ def test_the_build_context_leaves_out_tests_bench_the_mini_program_and_caches() 
         "var/xinyuan.db",
         ".env",
         ".git/HEAD",
+        "console/node_modules/vue/package.json",
+        "console/dist/index.html",
+        "console/test-output/screenshots/01-login.png",
     ):
         assert _ignored(left_out, patterns), left_out
-    for kept in ("app/main.py", "migrations/env.py", "alembic.ini", "pyproject.toml", "requirements.lock", "README.md"):
+    for kept in (
+        "app/main.py",
+        "migrations/env.py",
+        "alembic.ini",
+        "pyproject.toml",
+        "requirements.lock",
+        "README.md",
+        "console/package-lock.json",
+        "console/src/main.ts",
+    ):
         assert not _ignored(kept, patterns), kept

@@ -17,13 +17,12 @@ from pathlib import Path
 from types import FrameType
 
 import uvicorn
-from alembic import command
 from sqlalchemy.engine import make_url
 
 from app import embedded_pg
-from app.cli import alembic_config
 from app.config import Settings
 from app.main import create_app
+from app.migrations import upgrade_to_head
 from app.seed import seed
 from tests.helpers import admin_sql
 
@@ -44,7 +43,7 @@ def main() -> None:
     asyncio.run(admin_sql(server, f'CREATE DATABASE "{name}"'))
     url = make_url(server).set(database=name).render_as_string(hide_password=False)
     try:
-        command.upgrade(alembic_config(url), "head")  # type: ignore[arg-type]
+        upgrade_to_head(url)
         asyncio.run(seed(url))
         _serve(url)
     finally:
