@@ -270,7 +270,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Categories */
+        /**
+         * List Categories
+         * @description The entries offered at `org_id` (its district's, its street's and its own), by default at the caller's home
+         *     community: the resident's order page. Without either, the district-wide entries.
+         */
         get: operations["list_categories_api_v1_categories_get"];
         put?: never;
         /** Create Category */
@@ -823,7 +827,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** services: the active categories */
+        /** services: the district-wide categories; with an api_key, all its community offers */
         get: operations["services_open311_v2_services__fmt__get"];
         put?: never;
         post?: never;
@@ -1071,6 +1075,11 @@ export interface components {
             description: string;
             /** Time Limit Hours */
             time_limit_hours: number;
+            /**
+             * Org Id
+             * @description the owner (district, street or community); default the district: district-wide
+             */
+            org_id?: number | null;
         };
         /** CategoryOut */
         CategoryOut: {
@@ -1086,6 +1095,11 @@ export interface components {
             time_limit_hours: number;
             /** Active */
             active: boolean;
+            /**
+             * Org Id
+             * @description the owner: the district (district-wide), a street or a community (its own)
+             */
+            org_id: number;
         };
         /** CategoryPatch */
         CategoryPatch: {
@@ -6210,6 +6224,7 @@ export interface operations {
     list_categories_api_v1_categories_get: {
         parameters: {
             query?: {
+                org_id?: number | null;
                 include_inactive?: boolean;
             };
             header?: never;
@@ -13841,8 +13856,13 @@ export interface operations {
     };
     services_open311_v2_services__fmt__get: {
         parameters: {
-            query?: never;
-            header?: never;
+            query?: {
+                api_key?: string | null;
+            };
+            header?: {
+                /** @description the api_key, instead of the query parameter */
+                "X-Api-Key"?: string | null;
+            };
             path: {
                 fmt: components["schemas"]["Fmt"];
             };
@@ -13912,8 +13932,13 @@ export interface operations {
     };
     service_definition_open311_v2_services__service_code___fmt__get: {
         parameters: {
-            query?: never;
-            header?: never;
+            query?: {
+                api_key?: string | null;
+            };
+            header?: {
+                /** @description the api_key, instead of the query parameter */
+                "X-Api-Key"?: string | null;
+            };
             path: {
                 service_code: string;
                 fmt: components["schemas"]["Fmt"];
@@ -13993,7 +14018,10 @@ export interface operations {
                 status?: string | null;
                 jurisdiction_id?: string | null;
             };
-            header?: never;
+            header?: {
+                /** @description the api_key, instead of the query parameter */
+                "X-Api-Key"?: string | null;
+            };
             path: {
                 fmt: components["schemas"]["Fmt"];
             };
@@ -14064,7 +14092,10 @@ export interface operations {
     post_request_open311_v2_requests__fmt__post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the api_key, instead of the query parameter */
+                "X-Api-Key"?: string | null;
+            };
             path: {
                 fmt: components["schemas"]["Fmt"];
             };
@@ -14141,7 +14172,10 @@ export interface operations {
             query?: {
                 api_key?: string | null;
             };
-            header?: never;
+            header?: {
+                /** @description the api_key, instead of the query parameter */
+                "X-Api-Key"?: string | null;
+            };
             path: {
                 service_request_id: string;
                 fmt: components["schemas"]["Fmt"];
