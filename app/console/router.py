@@ -6,7 +6,7 @@ import base64
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Cookie, Path, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 from sqlalchemy import select
 
 from app.auth.deps import CurrentUser, SettingsDep, console_principal
@@ -95,10 +95,11 @@ async def current_session(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    cookie: Annotated[str | None, Cookie(alias=SESSION_COOKIE)] = None,
 ) -> SessionOut:
-    """Who the console is signed in as, with the CSRF token (for a reloaded page); `signed_out` when no session
-    is good (none, expired, or the roles revoked): a 200, because a console opened signed out is no error."""
+    """Who the console is signed in as (its `xinyuan_console` cookie), with the CSRF token (for a reloaded page);
+    `signed_out` when no session is good (none, expired, or the roles revoked): a 200, because a console opened
+    signed out is no error."""
+    cookie = request.cookies.get(SESSION_COOKIE)
     if cookie is None:
         return SessionOut(status="signed_out")
     try:

@@ -128,8 +128,9 @@ export interface paths {
         };
         /**
          * Current Session
-         * @description Who the console is signed in as, with the CSRF token (for a reloaded page); `signed_out` when no session
-         *     is good (none, expired, or the roles revoked): a 200, because a console opened signed out is no error.
+         * @description Who the console is signed in as (its `xinyuan_console` cookie), with the CSRF token (for a reloaded page);
+         *     `signed_out` when no session is good (none, expired, or the roles revoked): a 200, because a console opened
+         *     signed out is no error.
          */
         get: operations["current_session_api_v1_console_session_get"];
         put?: never;
@@ -3864,9 +3865,7 @@ export interface operations {
             query?: never;
             header?: never;
             path?: never;
-            cookie?: {
-                xinyuan_console?: string | null;
-            };
+            cookie?: never;
         };
         requestBody?: never;
         responses: {
@@ -12470,13 +12469,34 @@ export interface operations {
                     };
                 };
             };
-            /** @description Validation Error */
+            /** @description a control character in a query parameter (app/text.py) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
                 };
             };
         };
@@ -12594,13 +12614,34 @@ export interface operations {
                     };
                 };
             };
-            /** @description Validation Error */
+            /** @description a control character in a query parameter (app/text.py) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
                 };
             };
         };
@@ -14103,7 +14144,23 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/x-www-form-urlencoded": Record<string, never>;
+                "application/x-www-form-urlencoded": {
+                    api_key: string;
+                    jurisdiction_id?: string;
+                    service_code: string;
+                    lat?: string;
+                    long?: string;
+                    address_string?: string;
+                    address_id?: string;
+                    email?: string;
+                    device_id?: string;
+                    account_id?: string;
+                    first_name?: string;
+                    last_name?: string;
+                    phone?: string;
+                    description?: string;
+                    media_url?: string;
+                };
             };
         };
         responses: {
