@@ -125,7 +125,8 @@ def _static_rows(now: datetime) -> dict[str, tuple[list[str], list[tuple[Any, ..
     rng = random.Random(6)
     start = now - timedelta(days=800)
     orgs = [(o.id, o.name, o.level, o.parent_id, o.path, start) for o in d.orgs()]
-    cats = [(c.id, c.code, c.name, c.description, c.hours, True) for c in categories()]
+    # The district owns every entry (the layered catalog, migration 0009): offered in every community.
+    cats = [(c.id, c.code, c.name, c.description, c.hours, True, d.DISTRICT_ID) for c in categories()]
     user_cols = ["id", "openid", "nickname", "phone", "home_community_id", "home_grid_id", "home_address", "created_at"]
     users: list[tuple[Any, ...]] = [(1, "a1", "区管理员", None, None, None, None, start)]
     users += [(u, f"a{u}", f"街道管理员{u}", None, None, None, None, start) for u in range(2, d.FIRST_COMMUNITY)]
@@ -153,7 +154,7 @@ def _static_rows(now: datetime) -> dict[str, tuple[list[str], list[tuple[Any, ..
     person = ["user_id", "community_id", "grid_id", "real_name", "workplace", "party_org", "skills"]
     return {
         "orgs": (["id", "name", "level", "parent_id", "path", "created_at"], orgs),
-        "categories": (["id", "code", "name", "description", "time_limit_hours", "active"], cats),
+        "categories": (["id", "code", "name", "description", "time_limit_hours", "active", "org_id"], cats),
         "users": (user_cols, users),
         "member_reports": (["id", *person, "status", "decided_by", "decided_at", "created_at"], reports),
         "members": (["id", *person, "active", "report_id", "created_at"], members),
