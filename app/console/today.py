@@ -13,8 +13,8 @@ from app.auth.principal import Principal
 from app.console.schemas import TodayOut
 from app.errors import Forbidden
 from app.orgs.models import Org
-from app.wishes.machine import OPEN_STATUSES, Status
-from app.wishes.models import Wish
+from app.wishes.machine import Status
+from app.wishes.models import Wish, overdue_sql
 
 
 def _local_starts(now: datetime, tz: str) -> tuple[datetime, datetime]:
@@ -29,13 +29,12 @@ async def today_counts(session: AsyncSession, principal: Principal, now: datetim
     if not paths:
         raise Forbidden("the 工作台 counts are for secretaries and admins")
     day, week = _local_starts(now, tz)
-    is_open = Wish.status.in_(OPEN_STATUSES)  # the machine's one definition, as the overdue flag reads it
     row = (
         await session.execute(
             select(
                 func.count().filter(Wish.created_at >= day),
                 func.count().filter(Wish.status == Status.ordered),
-                func.count().filter(is_open, Wish.due_at < now),
+                func.count().filter(overdue_sql(now)),
                 func.count().filter(Wish.status == Status.dispatched),
                 func.count().filter(Wish.status == Status.done, Wish.done_at >= week),
             )

@@ -26,7 +26,7 @@ from app.orgs.queries import staff_of
 from app.stats.sql import elapsed_minutes
 from app.wishes import timeline
 from app.wishes.machine import OPEN_STATUSES
-from app.wishes.models import Wish, WishEvent
+from app.wishes.models import Wish, WishEvent, overdue_sql
 
 log = logging.getLogger(__name__)
 
@@ -44,10 +44,9 @@ class SweepResult:
 def _overdue(now: datetime) -> ColumnElement[bool]:
     # `escalated_at IS NULL` is implied here, and lets ix_wishes_supervision (a partial index) serve the query.
     return and_(
-        Wish.status.in_(OPEN_STATUSES),
+        overdue_sql(now),
         Wish.escalated_at.is_(None),
         Wish.overdue_notified_at.is_(None),
-        Wish.due_at < now,
     )
 
 

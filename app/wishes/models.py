@@ -4,7 +4,18 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, CheckConstraint, Double, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ColumnElement,
+    Double,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    and_,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.catalog.models import Category
@@ -127,6 +138,11 @@ class Wish(Base):
     @property
     def community_path(self) -> str:
         return self.community.path
+
+
+def overdue_sql(now: datetime) -> ColumnElement[bool]:
+    """`machine.is_overdue` in SQL: still open and past its deadline."""
+    return and_(Wish.status.in_(OPEN_STATUSES), Wish.due_at < now)
 
 
 def work_order_number(wish_id: int, created_at: datetime) -> str:

@@ -205,9 +205,7 @@ async def _claim_key(session: AsyncSession, user_id: int, key: str) -> int | Non
     )
     if claimed is not None:
         return None
-    wish_id = await session.scalar(
-        select(IdempotencyKey.wish_id).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
-    )
+    wish_id = await _replayed(session, user_id, key)
     if wish_id is None:
         raise Conflict("a request with this Idempotency-Key is still in progress")
     return wish_id
