@@ -15,9 +15,9 @@ from app.auth.principal import Principal, load_principal_by_id
 from app.config import Settings
 from app.console.models import ConsoleTicket
 from app.db import utcnow
-from app.errors import NotFound, NotStaff, TicketExpired, TicketUsed, WeChatUnavailable
+from app.errors import NotFound, NotStaff, TicketExpired, TicketUsed
+from app.members.qrcode import make_wxacode
 from app.wechat.client import WeChatClient
-from app.wechat.errors import WeChatError, WeChatUnreachable
 
 CONFIRM_PAGE = "pages/console-login/console-login"
 # A confirm in the ticket's last second still leaves the console's next poll time to collect the session.
@@ -52,15 +52,7 @@ def _hash(poll_token: str) -> str:
 
 async def make_code(wechat: WeChatClient, settings: Settings, ticket_id: str) -> bytes:
     """The mini-program code for a ticket. Called before the request's transaction opens (no WeChat call in one)."""
-    env_version = settings.wechat_qrcode_env_version
-    try:
-        return await wechat.wxacode_unlimited(
-            scene_of(ticket_id), CONFIRM_PAGE, env_version, check_path=env_version == "release"
-        )
-    except WeChatUnreachable as exc:
-        raise WeChatUnavailable("WeChat did not answer; try again") from exc
-    except WeChatError as exc:
-        raise WeChatUnavailable(f"WeChat cannot make the code now (errcode {exc.errcode})") from exc
+    return await make_wxacode(wechat, scene_of(ticket_id), CONFIRM_PAGE, settings.wechat_qrcode_env_version)
 
 
 async def create_ticket(

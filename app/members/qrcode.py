@@ -39,7 +39,7 @@ async def member_qrcode(
     if cached is not None:
         return cached
     await before_outside_call(session)  # WeChat may take seconds: no connection or snapshot held meanwhile
-    png = await _make(wechat, **key)
+    png = await make_wxacode(wechat, **key)
     try:
         async with session.begin_nested():
             session.add(Wxacode(**key, png=png))
@@ -58,7 +58,8 @@ async def _check_visible(session: AsyncSession, principal: Principal, user_id: i
         raise NotFound.of("member", user_id)
 
 
-async def _make(wechat: WeChatClient, scene: str, page: str, env_version: str) -> bytes:
+async def make_wxacode(wechat: WeChatClient, scene: str, page: str, env_version: str) -> bytes:
+    """A mini-program code (getwxacodeunlimit) as PNG; WeChat's failures as 503 wechat_unavailable."""
     # Only the released version can check that the page exists; trial and develop codes skip the check.
     try:
         return await wechat.wxacode_unlimited(scene, page, env_version, check_path=env_version == "release")
