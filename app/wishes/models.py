@@ -86,6 +86,8 @@ class Wish(Base):
         ),
         # The sweeper (app/supervision): open wishes not yet escalated, by deadline.
         Index("ix_wishes_supervision", "due_at", postgresql_where=SUPERVISED),
+        # Word search (app/wishes/words.py): the characters and character pairs of the title and content.
+        Index("ix_wishes_words", text("wish_words(title, content)"), postgresql_using="gin"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

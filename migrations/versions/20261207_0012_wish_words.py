@@ -1,0 +1,43 @@
+"""wish words: word search in the queues, a GIN index over each wish's characters and character pairs
+
+Revision ID: 0012
+Revises: 0011
+Create Date: 2026-12-07
+
+app/wishes/words.py says why not pg_trgm (three-character grams, CJK not word characters under the C locale, and a
+contrib extension the embedded PostgreSQL lacks). A plain SQL function works on every PostgreSQL from 15.
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0012"
+down_revision: str | None = "0011"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+# Every character and every pair of adjacent characters of "title content", ASCII letters lowercased (translate,
+# not lower(): the same on every collation, and what words.py does in Python).
+_FUNCTION = """
+CREATE FUNCTION wish_words(title text, content text) RETURNS text[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN ARRAY(
+    SELECT DISTINCT substr(body, i, n)
+    FROM translate(title || ' ' || content, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') AS body,
+         generate_series(1, char_length(body)) AS i,
+         (VALUES (1), (2)) AS grams(n)
+    WHERE i + n - 1 <= char_length(body)
+)
+"""
+
+
+def upgrade() -> None:
+    op.execute(_FUNCTION)
+    op.create_index("ix_wishes_words", "wishes", [sa.text("wish_words(title, content)")], postgresql_using="gin")
+
+
+def downgrade() -> None:
+    op.drop_index("ix_wishes_words", table_name="wishes")
+    op.execute("DROP FUNCTION wish_words(text, text)")
