@@ -416,7 +416,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List */
+        /**
+         * List
+         * @description Newest first. `scope` decides whose wishes; the filters narrow it (`q`: word search, app/wishes/words.py).
+         */
         get: operations["list__api_v1_wishes_get"];
         put?: never;
         /** Create Wish */
@@ -1368,6 +1371,16 @@ export interface components {
             community_id: number;
             /** Grid Id */
             grid_id: number | null;
+            /**
+             * Workplace
+             * @description where an in-service member works (报到)
+             */
+            workplace: string;
+            /**
+             * Party Org
+             * @description the party organisation the member belongs to
+             */
+            party_org: string;
             /** Skills */
             skills: string[];
             /** Active Tasks */
@@ -8571,6 +8584,8 @@ export interface operations {
                 category_id?: number | null;
                 grid_id?: number | null;
                 overdue?: boolean | null;
+                /** @description words the title or content must hold, separated by spaces, all of them (ASCII letters in any case); only spaces is no filter */
+                q?: string | null;
                 /** @description page size */
                 limit?: number;
                 /** @description next_cursor of the previous page */
