@@ -14,6 +14,7 @@ from app import embedded_pg
 from app.auth.router import router as auth_router
 from app.catalog.router import router as catalog_router
 from app.config import Settings, get_settings
+from app.console.live import router as console_live_router
 from app.console.router import router as console_router
 from app.console.static import mount_console
 from app.db import create_engine, create_sessionmaker
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (
         auth_router,
         console_router,
+        console_live_router,
         orgs_router,
         catalog_router,
         members_router,
