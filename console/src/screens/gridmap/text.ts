@@ -11,4 +11,6 @@ export const t = {
   empty: '本网格暂无党员',
   pick: '请选择社区',
   skills: '特长',
+  members: (n: number) => `网格党员 ${n} 名`,
+  steps: ['微信扫码', '填写心愿', '党员接单服务', '办结后评价'],
 }
