@@ -5,7 +5,7 @@ this process's LISTEN hub (app/pubsub.py) hears it whichever API process made th
 passes on the changes of wishes its caller may see (the same `parties_of` as every read), as `event: wish`.
 
 - Standing: the caller is resolved once, at connect (bearer token or the console's cookie), and the stream ends
-  after `STREAM_SECONDS`; the browser's EventSource reconnects by itself (`retry:`), and so is authenticated
+  after LIVE_STREAM_SECONDS; the browser's EventSource reconnects by itself (`retry:`), and so is authenticated
   again: a revoked secretary stops hearing within that time.
 - `: ping` every `HEARTBEAT_SECONDS`: proxies keep the connection, and a browser that left is noticed.
 - `event: resync`: the hub lost its connection and is back; changes may have been missed, reload.
@@ -33,12 +33,12 @@ from app.wishes.live import CHANNEL, parse
 router = APIRouter(prefix="/api/v1/console", tags=["console"], responses=PROBLEM_RESPONSES)
 
 HEARTBEAT_SECONDS = 15.0
-STREAM_SECONDS = 300.0
 RETRY_MILLISECONDS = 3000
 _EVENTS_DOC = (
     '`retry: 3000` and `: connected` first; then `event: wish` with `data: {"id", "community_id", "status"}` '
     "for each wish the caller may see that was ordered or changed status; `event: resync` (reload: changes may "
-    "have been missed); `: ping` every 15 s. The stream ends after 5 minutes and the browser reconnects."
+    "have been missed); `: ping` every 15 s. The stream ends after LIVE_STREAM_SECONDS (5 minutes) and the browser "
+    "reconnects."
 )
 
 
@@ -89,7 +89,7 @@ async def events(request: Request, principal: CurrentUser, hub: HubDep, settings
 
     async def stream() -> AsyncIterator[str]:
         try:
-            async for chunk in _chunks(queue, principal):
+            async for chunk in _chunks(queue, principal, settings.live_stream_seconds):
                 yield chunk
         finally:
             with anyio.CancelScope(shield=True):  # the client went away: this runs inside a cancelled scope
@@ -100,10 +100,10 @@ async def events(request: Request, principal: CurrentUser, hub: HubDep, settings
     return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
 
 
-async def _chunks(queue: asyncio.Queue[str | None], principal: Principal) -> AsyncIterator[str]:
+async def _chunks(queue: asyncio.Queue[str | None], principal: Principal, seconds: float) -> AsyncIterator[str]:
     yield f"retry: {RETRY_MILLISECONDS}\n: connected\n\n"
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + STREAM_SECONDS
+    deadline = loop.time() + seconds
     while (left := deadline - loop.time()) > 0:
         try:
             payload = await asyncio.wait_for(queue.get(), min(HEARTBEAT_SECONDS, left))

@@ -39,7 +39,8 @@ def _free_port() -> int:
 
 @pytest.fixture
 async def base(app: FastAPI) -> AsyncIterator[str]:
-    """The test's app (its lifespan, hub included, already running) served over real HTTP."""
+    """The test's app (its lifespan, hub included, already running) served over real HTTP, its streams long."""
+    app.state.settings.live_stream_seconds = 60
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning"))
     task = asyncio.create_task(server.serve())
@@ -165,9 +166,9 @@ async def test_heartbeat_and_a_clean_disconnect(
 
 
 async def test_the_stream_ends_and_the_browser_is_told_to_come_back(
-    api: Api, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+    api: Api, app: FastAPI, client: httpx.AsyncClient
 ) -> None:
-    monkeypatch.setattr(live, "STREAM_SECONDS", 0.3)
+    app.state.settings.live_stream_seconds = 0.3
     headers = await api.login(S)
     async with client.stream("GET", "/api/v1/console/events", headers=headers) as response:
         body = (await asyncio.wait_for(response.aread(), WAIT)).decode()

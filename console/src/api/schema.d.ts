@@ -5327,7 +5327,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description `retry: 3000` and `: connected` first; then `event: wish` with `data: {"id", "community_id", "status"}` for each wish the caller may see that was ordered or changed status; `event: resync` (reload: changes may have been missed); `: ping` every 15 s. The stream ends after 5 minutes and the browser reconnects. */
+            /** @description `retry: 3000` and `: connected` first; then `event: wish` with `data: {"id", "community_id", "status"}` for each wish the caller may see that was ordered or changed status; `event: resync` (reload: changes may have been missed); `: ping` every 15 s. The stream ends after LIVE_STREAM_SECONDS (5 minutes) and the browser reconnects. */
             200: {
                 headers: {
                     [name: string]: unknown;
