@@ -8,7 +8,7 @@ from app.auth.deps import CurrentUser, SettingsDep
 from app.auth.principal import load_principal
 from app.auth.schemas import LoginIn, LoginOut, MePatch, UserOut
 from app.auth.tokens import issue_token
-from app.db import SessionDep, before_outside_call
+from app.db import SessionDep
 from app.errors import PROBLEM_RESPONSES, RATE_LIMITED_RESPONSES
 from app.limits.throttle import LoginThrottleDep
 from app.wechat.content import ContentScreenDep, Scene
@@ -52,8 +52,6 @@ async def patch_me(body: MePatch, principal: CurrentUser, session: SessionDep, c
     """The nickname and the home address reach others (the secretaries, a wish's assignee): WeChat's content check
     reads them first, with no transaction open; risky is `422 content_rejected` and nothing changes."""
     texts = [t for t in (body.nickname, body.home.address if body.home else None) if t and t.strip()]
-    if texts:
-        await before_outside_call(session)
-        await checker.check(principal.user.openid, Scene.profile, "\n".join(texts))
+    await checker.screen(session, principal.user.openid, Scene.profile, texts)
     await service.update_me(session, principal.user, body)
     return UserOut.of(principal)
