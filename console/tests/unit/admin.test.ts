@@ -30,8 +30,14 @@ describe('the org tree from the flat list', () => {
     expect(district.label).toBe('榆阳区')
     expect(district.children.map((s) => s.label)).toEqual(['驼峰路街道', '新明楼街道'])
     const jinyang = district.children[0].children[0]
-    expect(jinyang).toMatchObject({ id: 4, level: 'community', canManage: true })
+    expect(jinyang).toMatchObject({ id: 4, level: 'community', canManage: true, appointed: true })
     expect(jinyang.children.map((g) => g.id)).toEqual([5, 6])
+    // Its grids are managed through the community's appointment, not appointments of their own.
+    expect(jinyang.children.map((g) => [g.canManage, g.appointed])).toEqual([
+      [true, false],
+      [true, false],
+    ])
+    expect(district.appointed).toBe(false)
     expect(district.children[1].children[0].children.map((g) => g.id)).toEqual([8]) // same name, other community
   })
 

@@ -7,6 +7,7 @@ export async function confirmed(message: string, action: string): Promise<boolea
     await ElMessageBox.confirm(message, t.confirmTitle, {
       confirmButtonText: action,
       cancelButtonText: t.cancel,
+      confirmButtonType: 'danger',
       type: 'warning',
     })
     return true

@@ -6,6 +6,8 @@ export interface OrgNode {
   label: string
   level: Level
   canManage: boolean
+  // Where the caller's appointment is: managed, and the parent is not (the top of what they run).
+  appointed: boolean
   children: OrgNode[]
 }
 
@@ -17,14 +19,17 @@ export function buildTree(orgs: Org[]): OrgNode[] {
   const nodes = new Map<number, OrgNode>()
   const sorted = [...orgs].sort((a, b) => a.id - b.id)
   for (const o of sorted) {
-    nodes.set(o.id, { id: o.id, label: o.name, level: o.level, canManage: Boolean(o.can_manage), children: [] })
+    const canManage = Boolean(o.can_manage)
+    nodes.set(o.id, { id: o.id, label: o.name, level: o.level, canManage, appointed: canManage, children: [] })
   }
   const roots: OrgNode[] = []
   for (const o of sorted) {
     const node = nodes.get(o.id) as OrgNode
     const parent = o.parent_id === null ? undefined : nodes.get(o.parent_id)
-    if (parent && parent !== node) parent.children.push(node)
-    else roots.push(node)
+    if (parent && parent !== node) {
+      parent.children.push(node)
+      node.appointed = node.canManage && !parent.canManage
+    } else roots.push(node)
   }
   return roots
 }
