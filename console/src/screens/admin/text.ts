@@ -48,7 +48,7 @@ export const t = {
     hoursUnit: '小时',
     owner: '所属',
     status: '状态',
-    active: '启用',
+    active: '在用',
     inactive: '已停用',
     inherited: (owner: string) => `上级（${owner}）· 只读`,
     own: '本级',
