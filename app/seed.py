@@ -121,6 +121,9 @@ async def seed_session(session: AsyncSession) -> str:
         await _catalog(session, communities[community_name], entries)
     admin = await _user(session, "demo-admin", "区管理员")
     await _role(session, admin, district, StaffRole.admin)
+    # A community's own admin: edits its own catalog entries (一社一特色) and keys, not the district's.
+    community_admin = await _user(session, "demo-admin-jinyang", "金阳社区管理员")
+    await _role(session, community_admin, communities["金阳社区"], StaffRole.admin)
     for community_name, (slug, members, residents) in PEOPLE.items():
         community = communities[community_name]
         secretary = await _user(session, f"demo-secretary-{slug}", f"{community_name}书记")

@@ -8,6 +8,7 @@ export const router = createRouter({
     { path: '/login', component: () => import('./screens/login/LoginScreen.vue'), meta: { open: true } },
     { path: '/', component: () => import('./screens/workbench/WorkbenchScreen.vue') },
     { path: '/wishes/:id(\\d+)', component: () => import('./screens/wish/WishScreen.vue') },
+    { path: '/admin', component: () => import('./screens/admin/AdminScreen.vue') },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
 })
