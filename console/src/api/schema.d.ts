@@ -36,7 +36,11 @@ export interface paths {
         delete: operations["delete_me_api_v1_me_delete"];
         options?: never;
         head?: never;
-        /** Patch Me */
+        /**
+         * Patch Me
+         * @description The nickname and the home address reach others (the secretaries, a wish's assignee): WeChat's content check
+         *     reads them first, with no transaction open; risky is `422 content_rejected` and nothing changes.
+         */
         patch: operations["patch_me_api_v1_me_patch"];
         trace?: never;
     };
@@ -342,7 +346,10 @@ export interface paths {
         /** List Reports */
         get: operations["list_reports_api_v1_member_reports_get"];
         put?: never;
-        /** Submit Report */
+        /**
+         * Submit Report
+         * @description The report's texts go through WeChat's content check first (`422 content_rejected` when risky).
+         */
         post: operations["submit_report_api_v1_member_reports_post"];
         delete?: never;
         options?: never;
@@ -376,7 +383,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Reject Report */
+        /**
+         * Reject Report
+         * @description The reason reaches the member: WeChat's content check reads it first (`422 content_rejected` when risky).
+         */
         post: operations["reject_report_api_v1_member_reports__report_id__reject_post"];
         delete?: never;
         options?: never;
