@@ -88,8 +88,6 @@ export function trendOption(rows: BreakdownRow[], heading: string, sub: string):
     grid: { left: 56, right: 24, top: 70, bottom: 48 },
     xAxis: {
       type: 'category',
-      name: t.axisMonth,
-      nameTextStyle: TEXT,
       data: rows.map((r) => monthLabel(String(r.key))),
       axisLabel: TEXT,
       boundaryGap: false,
@@ -145,7 +143,7 @@ export function rankingOption(rows: RankingRow[], heading: string): ChartOption 
     color: [COLORS[0]],
     title: title(heading),
     tooltip: { trigger: 'axis', valueFormatter: (v) => `${v} 小时` },
-    grid: { left: 110, right: 56, top: 48, bottom: 36 },
+    grid: { left: 150, right: 56, top: 48, bottom: 44 },
     xAxis: { type: 'value', name: t.ranking.axisHours, nameLocation: 'middle', nameGap: 24, nameTextStyle: TEXT, axisLabel: TEXT },
     yAxis: { type: 'category', data: top.map((r) => `${r.real_name}（${r.community_name}）`), axisLabel: TEXT },
     series: [

@@ -35,7 +35,6 @@ export const t = {
   windowLabel: (since: string, until: string) => `统计期：${since} 至 ${until}（按心愿创建时间）`,
   axisPercent: '比率（%）',
   axisWishes: '心愿数（件）',
-  axisMonth: '月份',
   wishesSeries: '心愿数',
   columns: {
     name: '名称',
@@ -89,6 +88,6 @@ export const t = {
     chartTitle: '服务时长前十名',
     columns: { rank: '名次', name: '姓名', community: '社区', hours: '服务时长（小时）', done: '办结心愿（件）' },
     axisHours: '服务时长（小时）',
-    hint: '统计期内记入的志愿服务时长；时长相同按办结心愿数排列。',
+    hint: (since: string, until: string) => `${since} 至 ${until} 记入的志愿服务时长；时长相同按办结心愿数排列。`,
   },
 }
