@@ -86,6 +86,8 @@ class Wish(Base):
         ),
         # The sweeper (app/supervision): open wishes not yet escalated, by deadline.
         Index("ix_wishes_supervision", "due_at", postgresql_where=SUPERVISED),
+        # The 督办 list of escalated wishes (app/supervision/service.py): few rows, a subtree's newest first.
+        Index("ix_wishes_escalated", "community_id", "id", postgresql_where=text("escalated_at IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,6 +9,10 @@ export const router = createRouter({
     { path: '/', component: () => import('./screens/workbench/WorkbenchScreen.vue') },
     { path: '/wishes/:id(\\d+)', component: () => import('./screens/wish/WishScreen.vue') },
     { path: '/admin', component: () => import('./screens/admin/AdminScreen.vue') },
+    // Street and district staff: 三率 figures, 督办 lists, members' ranking (ECharts loads with these alone).
+    { path: '/figures', component: () => import('./screens/figures/FiguresScreen.vue') },
+    { path: '/supervision', component: () => import('./screens/figures/SupervisionScreen.vue') },
+    { path: '/ranking', component: () => import('./screens/figures/RankingScreen.vue') },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
 })

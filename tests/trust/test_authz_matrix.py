@@ -254,6 +254,9 @@ MATRIX: dict[tuple[str, str], Case] = {
         plain(), only(MANAGERS, 404), params={"org_id": "@community", "format": "csv"}
     ),
     ("GET", "/api/v1/members/ranking"): Case(plain(), only(MANAGERS, 404), params={"org_id": "@community"}),
+    ("GET", "/api/v1/supervision/wishes"): Case(
+        plain(), only(MANAGERS, 404), params={"org_id": "@community", "kind": "overdue"}
+    ),
     ("POST", "/api/v1/open311/keys"): Case(
         plain(lambda w, p: {"org_id": w.community, "name": f"城市平台{next(_n)}"}), only({"district_admin": 201}, 403)
     ),

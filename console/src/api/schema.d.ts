@@ -809,6 +809,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/supervision/wishes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Supervised Wishes
+         * @description 督办: the subtree's wishes that are overdue now (`kind=overdue`) or were escalated to the street
+         *     (`kind=escalated`), newest first, each with the sweeper's notices and whom they told. Outside one's subtree: 404.
+         */
+        get: operations["supervised_wishes_api_v1_supervision_wishes_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/open311/keys": {
         parameters: {
             query?: never;
@@ -1397,6 +1418,11 @@ export interface components {
             created_at: string;
         };
         /**
+         * Kind
+         * @enum {string}
+         */
+        Kind: "overdue" | "escalated";
+        /**
          * Level
          * @enum {string}
          */
@@ -1479,6 +1505,26 @@ export interface components {
             /** Note */
             note?: string | null;
         };
+        /**
+         * Notice
+         * @description One of the sweeper's 督办 notices, from the wish's timeline (`overdue` or `escalate` event).
+         */
+        Notice: {
+            /**
+             * Action
+             * @description `overdue` (the community's secretaries told) or `escalate` (the street's admins)
+             */
+            action: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** @description escalate: the org whose admins were told; overdue: null */
+            org: components["schemas"]["OrgRef"] | null;
+            /** Notified */
+            notified: components["schemas"]["Told"][];
+        };
         /** NotificationOut */
         NotificationOut: {
             /** Id */
@@ -1548,6 +1594,13 @@ export interface components {
         Page_ReportOut_: {
             /** Items */
             items: components["schemas"]["ReportOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** Page[SupervisedWish] */
+        Page_SupervisedWish_: {
+            /** Items */
+            items: components["schemas"]["SupervisedWish"][];
             /** Next Cursor */
             next_cursor: string | null;
         };
@@ -1627,6 +1680,8 @@ export interface components {
             real_name: string;
             /** Community Id */
             community_id: number;
+            /** Community Name */
+            community_name: string;
             /** Grid Id */
             grid_id: number | null;
             /** Service Minutes */
@@ -1888,6 +1943,11 @@ export interface components {
             counts: components["schemas"]["Counts"];
             org: components["schemas"]["OrgRef"];
             /**
+             * Trail
+             * @description the org's ancestors whose figures the caller may see, highest first, then the org itself
+             */
+            trail: components["schemas"]["OrgRef"][];
+            /**
              * Since
              * Format: date-time
              */
@@ -1897,6 +1957,48 @@ export interface components {
              * Format: date-time
              */
             until: string;
+        };
+        /** SupervisedWish */
+        SupervisedWish: {
+            /** Id */
+            id: number;
+            /** Number */
+            number: string;
+            /** Title */
+            title: string;
+            status: components["schemas"]["Status"];
+            /** Category */
+            category: string;
+            community: components["schemas"]["OrgRef"];
+            /** Grid */
+            grid: string | null;
+            /**
+             * Assignee
+             * @description the member's real name, if dispatched to one
+             */
+            assignee: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Due At
+             * Format: date-time
+             */
+            due_at: string;
+            /**
+             * Overdue Minutes
+             * @description minutes past due_at now (0 when done, cancelled or not yet due)
+             */
+            overdue_minutes: number;
+            /** Escalated At */
+            escalated_at: string | null;
+            /**
+             * Notices
+             * @description every 督办 notice on the wish, oldest first; empty: none sent yet
+             */
+            notices: components["schemas"]["Notice"][];
         };
         /** TicketOut */
         TicketOut: {
@@ -1983,6 +2085,16 @@ export interface components {
              * @description done since Monday 00:00
              */
             done_this_week: number;
+        };
+        /** Told */
+        Told: {
+            /** User Id */
+            user_id: number;
+            /**
+             * Name
+             * @description the staff member's nickname
+             */
+            name: string;
         };
         /** UserOut */
         UserOut: {
@@ -13741,6 +13853,244 @@ export interface operations {
                 content: {
                     "text/csv; charset=utf-8": unknown;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    supervised_wishes_api_v1_supervision_wishes_get: {
+        parameters: {
+            query: {
+                /** @description any org the caller supervises */
+                org_id: number;
+                kind: components["schemas"]["Kind"];
+                /** @description page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_SupervisedWish_"];
                 };
             };
             /** @description missing, bad or expired token (code unauthorized) */
