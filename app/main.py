@@ -32,6 +32,7 @@ from app.orgs.router import router as orgs_router
 from app.privacy.router import router as privacy_router
 from app.pubsub import open_hub
 from app.stats.router import router as stats_router
+from app.supervision.router import router as supervision_router
 from app.text import refuse_control_characters
 from app.wechat.client import open_wechat
 from app.wechat.content import ContentScreen
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         subscriptions_router,
         push_router,
         stats_router,
+        supervision_router,
         open311_keys_router,
         open311_router,
         privacy_router,

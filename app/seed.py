@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
 from app.catalog.models import Category
-from app.db import create_engine, create_sessionmaker
+from app.db import create_engine, create_sessionmaker, utcnow
 from app.members.models import Member, MemberReport, ReportStatus
 from app.orgs.models import Level, Org, RoleAssignment, StaffRole
 from app.orgs.service import add_org
@@ -121,6 +121,9 @@ async def seed_session(session: AsyncSession) -> str:
         await _catalog(session, communities[community_name], entries)
     admin = await _user(session, "demo-admin", "区管理员")
     await _role(session, admin, district, StaffRole.admin)
+    # A community's own admin: edits its own catalog entries (一社一特色) and keys, not the district's.
+    community_admin = await _user(session, "demo-admin-jinyang", "金阳社区管理员")
+    await _role(session, community_admin, communities["金阳社区"], StaffRole.admin)
     for community_name, (slug, members, residents) in PEOPLE.items():
         community = communities[community_name]
         secretary = await _user(session, f"demo-secretary-{slug}", f"{community_name}书记")
@@ -140,11 +143,21 @@ async def seed_session(session: AsyncSession) -> str:
     return f"demo data ready: district {district.id}, {len(streets)} streets, {len(communities)} communities"
 
 
-async def seed(url: str) -> str:
+async def seed(url: str, history: bool = True) -> str:
+    """The demo data; with `history`, half a year of wishes for the figures (app/seed_history.py) and one sweeper
+    round over them. The test suite's fixtures call `seed_session` alone: their figures start from nothing."""
+    from app.seed_history import seed_history  # it builds on this module's helpers
+    from app.supervision.sweeper import sweep_once
+
     engine = create_engine(url)
     try:
-        async with create_sessionmaker(engine)() as session, session.begin():
-            return await seed_session(session)
+        sessionmaker = create_sessionmaker(engine)
+        async with sessionmaker() as session, session.begin():
+            summary = await seed_session(session)
+            written = await seed_history(session, utcnow()) if history else 0
+        if history:
+            await sweep_once(sessionmaker)
+        return f"{summary}, {written} wishes of history" if written else summary
     finally:
         await engine.dispose()
 

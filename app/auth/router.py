@@ -11,6 +11,7 @@ from app.auth.tokens import issue_token
 from app.db import SessionDep
 from app.errors import PROBLEM_RESPONSES, RATE_LIMITED_RESPONSES
 from app.limits.throttle import LoginThrottleDep
+from app.wechat.content import ContentScreenDep, Scene
 
 router = APIRouter(prefix="/api/v1", tags=["sign-in"], responses=PROBLEM_RESPONSES)
 
@@ -47,6 +48,10 @@ async def set_phone(body: PhoneIn, request: Request, principal: CurrentUser, ses
 
 
 @router.patch("/me", response_model=UserOut)
-async def patch_me(body: MePatch, principal: CurrentUser, session: SessionDep) -> UserOut:
+async def patch_me(body: MePatch, principal: CurrentUser, session: SessionDep, checker: ContentScreenDep) -> UserOut:
+    """The nickname and the home address reach others (the secretaries, a wish's assignee): WeChat's content check
+    reads them first, with no transaction open; risky is `422 content_rejected` and nothing changes."""
+    texts = [t for t in (body.nickname, body.home.address if body.home else None) if t and t.strip()]
+    await checker.screen(session, principal.user.openid, Scene.profile, texts)
     await service.update_me(session, principal.user, body)
     return UserOut.of(principal)

@@ -34,8 +34,8 @@ async def list_categories(
             raise ValidationFailed(["query", "org_id"], f"org {org_id} does not exist")
     else:
         path = await path_of(session, principal.user.home_community_id)
-    categories = await session.scalars(catalog_query(path, include_inactive))
-    return [CategoryOut.model_validate(c) for c in categories]
+    rows = await session.execute(catalog_query(path, include_inactive).add_columns(Org.path))
+    return [_out(category, principal, owner_path) for category, owner_path in rows]
 
 
 @router.post("", response_model=CategoryOut, status_code=201)
@@ -48,7 +48,7 @@ async def create_category(body: CategoryIn, session: SessionDep, principal: Curr
             session.add(category)
     except IntegrityError as exc:
         raise Conflict(f"category code {body.code!r} exists") from exc
-    return CategoryOut.model_validate(category)
+    return _out(category, principal, owner.path)
 
 
 @router.patch("/{category_id}", response_model=CategoryOut)
@@ -64,7 +64,7 @@ async def edit_category(
     for name, value in body.model_dump(exclude_unset=True, exclude_none=True).items():
         setattr(category, name, value)
     await session.flush()
-    return CategoryOut.model_validate(category)
+    return _out(category, principal, owner.path)
 
 
 async def _owner(session: AsyncSession, org_id: int | None) -> Org:
@@ -74,6 +74,12 @@ async def _owner(session: AsyncSession, org_id: int | None) -> Org:
     if owner is None or owner.level not in OWNER_LEVELS:
         raise ValidationFailed(["body", "org_id"], "the owner is the district, a street or a community")
     return owner
+
+
+def _out(category: Category, principal: Principal, owner_path: str) -> CategoryOut:
+    out = CategoryOut.model_validate(category)
+    out.can_edit = principal.can(Permission.manage_catalog, owner_path)
+    return out
 
 
 def _require_admin_over(principal: Principal, owner: Org) -> None:

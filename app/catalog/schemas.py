@@ -15,6 +15,7 @@ class CategoryOut(BaseModel):
     time_limit_hours: int
     active: bool
     org_id: int = Field(description="the owner: the district (district-wide), a street or a community (its own)")
+    can_edit: bool = Field(default=False, description="the caller is an admin over its owner: may edit it")
 
 
 class CategoryIn(BaseModel):

@@ -13,13 +13,17 @@ from app.paging import Cursor, Limit, Page, decode_cursor, next_cursor
 from app.stats.ranking import ranking
 from app.stats.schemas import RankingRow
 from app.stats.window import SinceQuery, UntilQuery, make_window
+from app.wechat.content import ContentScreenDep
 
 router = APIRouter(prefix="/api/v1", tags=["members"], responses=PROBLEM_RESPONSES)
 
 
 @router.post("/member-reports", response_model=ReportOut, status_code=201)
-async def submit_report(body: ReportIn, session: SessionDep, principal: CurrentUser) -> ReportOut:
-    return ReportOut.model_validate(await service.submit_report(session, principal, body))
+async def submit_report(
+    body: ReportIn, session: SessionDep, principal: CurrentUser, checker: ContentScreenDep
+) -> ReportOut:
+    """The report's texts go through WeChat's content check first (`422 content_rejected` when risky)."""
+    return ReportOut.model_validate(await service.submit_report(session, checker, principal, body))
 
 
 @router.get("/member-reports", response_model=Page[ReportOut])
@@ -38,13 +42,18 @@ async def list_reports(
 
 
 @router.post("/member-reports/{report_id}/approve", response_model=ReportOut)
-async def approve_report(report_id: IdPath, session: SessionDep, principal: CurrentUser) -> ReportOut:
-    return ReportOut.model_validate(await service.decide_report(session, principal, report_id, approve=True))
+async def approve_report(
+    report_id: IdPath, session: SessionDep, principal: CurrentUser, checker: ContentScreenDep
+) -> ReportOut:
+    return ReportOut.model_validate(await service.decide_report(session, checker, principal, report_id, approve=True))
 
 
 @router.post("/member-reports/{report_id}/reject", response_model=ReportOut)
-async def reject_report(report_id: IdPath, body: ReasonIn, session: SessionDep, principal: CurrentUser) -> ReportOut:
-    report = await service.decide_report(session, principal, report_id, approve=False, reason=body.reason)
+async def reject_report(
+    report_id: IdPath, body: ReasonIn, session: SessionDep, principal: CurrentUser, checker: ContentScreenDep
+) -> ReportOut:
+    """The reason reaches the member: WeChat's content check reads it first (`422 content_rejected` when risky)."""
+    report = await service.decide_report(session, checker, principal, report_id, approve=False, reason=body.reason)
     return ReportOut.model_validate(report)
 
 

@@ -16,14 +16,19 @@ from app.members.schemas import MemberOut, ReportIn
 from app.notifications.service import notify
 from app.orgs.models import Level, Org
 from app.orgs.service import check_community_grid, get_org
+from app.wechat.content import ContentScreen, Scene, user_texts
 from app.wishes.machine import Status
 from app.wishes.models import Wish
 
 
-async def submit_report(session: AsyncSession, principal: Principal, body: ReportIn) -> MemberReport:
+async def submit_report(
+    session: AsyncSession, checker: ContentScreen, principal: Principal, body: ReportIn
+) -> MemberReport:
     await check_community_grid(session, body.community_id, body.grid_id)
     if principal.membership(body.community_id) is not None:
         raise Conflict(f"you already are a member of community {body.community_id}")
+    # The secretary reads it, and residents will read the name on their wishes: WeChat's check first.
+    await checker.screen(session, principal.user.openid, Scene.profile, list(user_texts(body).values()))
     skills = [s.strip()[:20] for s in body.skills if s.strip()]
     report = MemberReport(user_id=principal.id, **body.model_dump(exclude={"skills"}), skills=skills)
     try:
@@ -46,13 +51,21 @@ async def visible_report(session: AsyncSession, principal: Principal, report_id:
 
 
 async def decide_report(
-    session: AsyncSession, principal: Principal, report_id: int, approve: bool, reason: str | None = None
+    session: AsyncSession,
+    checker: ContentScreen,
+    principal: Principal,
+    report_id: int,
+    approve: bool,
+    reason: str | None = None,
 ) -> MemberReport:
     report, community = await visible_report(session, principal, report_id)
     if not principal.can(Permission.decide_reports, community.path):
         raise Forbidden("only the community's secretary or an admin decides reports")
-    if report.status != ReportStatus.pending:
-        raise Conflict(f"report {report_id} is already {report.status}")
+    _still_pending(report)
+    if reason:  # the member reads it
+        await checker.screen(session, principal.user.openid, Scene.comment, [reason])
+    await session.refresh(report, with_for_update=True)  # two secretaries at once: the second one waits, then 409
+    _still_pending(report)
     report.status = ReportStatus.approved if approve else ReportStatus.rejected
     report.reason, report.decided_by, report.decided_at = reason, principal.id, utcnow()
     if approve:
@@ -61,6 +74,11 @@ async def decide_report(
     await notify(session, [report.user_id], kind, name=community.name, reason=reason or "")
     await session.flush()
     return report
+
+
+def _still_pending(report: MemberReport) -> None:
+    if report.status != ReportStatus.pending:
+        raise Conflict(f"report {report.id} is already {report.status}")
 
 
 async def _enrol(session: AsyncSession, report: MemberReport) -> None:

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.deps import CurrentUser
@@ -17,9 +17,10 @@ from app.auth.permissions import Permission
 from app.auth.principal import Principal
 from app.db import SessionDep, utcnow
 from app.errors import PROBLEM_RESPONSES, Forbidden, NotFound, ValidationFailed
-from app.ids import Id, IdPath
+from app.ids import Id, IdPath, IdQuery
 from app.open311.models import PartnerKey
 from app.orgs.models import Level, Org
+from app.orgs.queries import subtree
 
 KEY_PREFIX = "xy311_"
 
@@ -38,6 +39,18 @@ class KeyOut(BaseModel):
     name: str
     org_id: int
     created_at: datetime
+
+
+class KeyListed(BaseModel):
+    """A key as the list shows it: never the key itself (only its hash is kept), only its first characters."""
+
+    id: int
+    key_prefix: str
+    name: str
+    org_id: int
+    org_name: str
+    created_at: datetime
+    revoked_at: datetime | None
 
 
 def hash_key(api_key: str) -> str:
@@ -88,6 +101,40 @@ async def create_key(body: KeyIn, session: SessionDep, principal: CurrentUser) -
         org_id=key.org_id,
         created_at=key.created_at,
     )
+
+
+@router.get("/keys", response_model=list[KeyListed])
+async def list_keys(session: SessionDep, principal: CurrentUser, org_id: IdQuery | None = None) -> list[KeyListed]:
+    """The partner keys of the communities the caller is an admin over (or of `org_id` and below), newest first,
+    revoked ones too. A caller who is an admin nowhere, or not over `org_id`, gets 403."""
+    paths = principal.grant_paths(Permission.manage_tree)
+    if org_id is not None:
+        org = await session.get(Org, org_id)
+        if org is None:
+            raise ValidationFailed(["query", "org_id"], f"org {org_id} does not exist")
+        if not principal.can(Permission.manage_tree, org.path):
+            raise Forbidden("only an admin over this org sees its partner keys")
+        paths = [org.path]
+    if not paths:
+        raise Forbidden("only admins see partner keys")
+    rows = await session.execute(
+        select(PartnerKey, Org.name)
+        .join(Org, Org.id == PartnerKey.org_id)
+        .where(or_(*(subtree(path) for path in paths)))
+        .order_by(PartnerKey.id.desc())
+    )
+    return [
+        KeyListed(
+            id=key.id,
+            key_prefix=key.key_prefix,
+            name=key.name,
+            org_id=key.org_id,
+            org_name=org_name,
+            created_at=key.created_at,
+            revoked_at=key.revoked_at,
+        )
+        for key, org_name in rows
+    ]
 
 
 @router.delete("/keys/{key_id}", status_code=204)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.ids import Id
@@ -13,6 +15,9 @@ class OrgOut(BaseModel):
     name: str
     level: Level
     parent_id: int | None
+    can_manage: bool = Field(
+        default=False, description="the caller is an admin over it: may add children, grant roles, issue keys"
+    )
 
 
 class OrgIn(BaseModel):
@@ -33,3 +38,26 @@ class RoleAssignmentOut(BaseModel):
     user_id: Id
     org_id: int
     role: StaffRole
+
+
+class RoleHolderOut(BaseModel):
+    """Who holds a staff role at an org: enough to recognise the person, never their whole phone number."""
+
+    user_id: int
+    nickname: str
+    real_name: str | None = Field(description="their name as a member (报到), if they are one under this org")
+    phone_masked: str | None
+    role: StaffRole
+    org_id: int
+    granted_at: datetime
+
+
+class PersonOut(BaseModel):
+    """Someone a role could be granted to: a member, a resident or a staff member under the org."""
+
+    user_id: int
+    nickname: str
+    real_name: str | None = Field(description="their name as a member (报到) of a community under this org")
+    phone_masked: str | None
+    community_id: int | None = Field(description="the community they serve (member) or live in (resident)")
+    community_name: str | None

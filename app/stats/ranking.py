@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from app.auth.permissions import Permission
 from app.auth.principal import Principal
@@ -26,9 +27,20 @@ async def ranking(
     ledger = ledger_totals(org, window.since if window else None, window.until if window else None)
     minutes = func.coalesce(ledger.c.minutes, 0).label("service_minutes")
     done = func.coalesce(ledger.c.done, 0).label("done_wishes")
+    community = aliased(Org, name="community")  # not `orgs`: communities_under's subquery must not correlate
     rank = func.rank().over(order_by=(minutes.desc(), done.desc())).label("rank")
     query = (
-        select(rank, Member.user_id, Member.real_name, Member.community_id, Member.grid_id, minutes, done)
+        select(
+            rank,
+            Member.user_id,
+            Member.real_name,
+            Member.community_id,
+            community.name.label("community_name"),
+            Member.grid_id,
+            minutes,
+            done,
+        )
+        .join(community, community.id == Member.community_id)
         .outerjoin(ledger, and_(ledger.c.user_id == Member.user_id, ledger.c.community_id == Member.community_id))
         .where(*member_filters(org))
         .order_by(rank, Member.id)

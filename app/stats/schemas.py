@@ -54,6 +54,9 @@ class Figures(BaseModel):
 
 class Summary(Figures):
     org: OrgRef
+    trail: list[OrgRef] = Field(
+        description="the org's ancestors whose figures the caller may see, highest first, then the org itself"
+    )
     since: datetime
     until: datetime
 
@@ -76,6 +79,7 @@ class RankingRow(BaseModel):
     user_id: int
     real_name: str
     community_id: int
+    community_name: str
     grid_id: int | None
     service_minutes: int
     done_wishes: int

@@ -42,7 +42,16 @@ async def summary(
     scope = await scope_of(session, org, window)
     found = await compute(session, scope, Grouping(), now, settings.response_limit_hours * 60)
     figures = found.get(None) or empty_figures(True)
-    return Summary(org=org_ref(org), since=window.since, until=window.until, **dict(figures))
+    trail = await trail_of(session, principal, org)
+    return Summary(org=org_ref(org), trail=trail, since=window.since, until=window.until, **dict(figures))
+
+
+async def trail_of(session: AsyncSession, principal: Principal, org: Org) -> list[OrgRef]:
+    """The way down to the org from the highest org the caller supervises (a console's breadcrumb)."""
+    ids = [int(i) for i in org.path.strip("/").split("/")]
+    above = {o.id: o for o in await session.scalars(select(Org).where(Org.id.in_(ids)))}
+    chain = [above[i] for i in ids if i in above]
+    return [org_ref(o) for o in chain if principal.can(Permission.view_stats, o.path)]
 
 
 def grouping_for(by: By, scope: Scope, settings: Settings) -> Grouping:

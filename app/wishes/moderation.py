@@ -9,16 +9,14 @@ saves the text, flags the wish and tells its secretaries.
 
 from __future__ import annotations
 
-from enum import Enum
-
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal
-from app.db import before_outside_call
 from app.notifications.service import notify
 from app.notifications.templates import CONTENT_REVIEW_REASONS
 from app.orgs.queries import secretaries_of
+from app.wechat import content
 from app.wechat.content import ContentScreen, Scene, Verdict
 from app.wishes.models import Wish
 from app.wishes.schemas import WishIn
@@ -29,25 +27,18 @@ NOT_PROSE = frozenset({"contact_phone"})
 
 def user_texts(body: BaseModel) -> dict[str, str]:
     """The body's user-written texts by field name, blank ones left out (nothing to check)."""
-    return {
-        name: value
-        for name, value in body
-        if isinstance(value, str) and not isinstance(value, Enum) and name not in NOT_PROSE and value.strip()
-    }
+    return content.user_texts(body, NOT_PROSE)
 
 
 async def screen(session: AsyncSession, checker: ContentScreen, principal: Principal, body: BaseModel) -> Verdict:
     """Check the body's texts, one WeChat call for all of them, with no transaction open (the request's reads so
     far are ended first). Raises ContentRejected when WeChat calls them risky."""
     texts = user_texts(body)
-    if not texts:
-        return Verdict.passed
-    await before_outside_call(session)
     openid = principal.user.openid
     if isinstance(body, WishIn):  # a new wish: msg_sec_check's forum scene takes the title on its own
         title = texts.pop("title", None)
-        return await checker.check(openid, Scene.forum, "\n".join(texts.values()), title)
-    return await checker.check(openid, Scene.comment, "\n".join(texts.values()))
+        return await checker.screen(session, openid, Scene.forum, list(texts.values()), title)
+    return await checker.screen(session, openid, Scene.comment, list(texts.values()))
 
 
 async def apply(session: AsyncSession, wish: Wish, verdict: Verdict) -> None:

@@ -3,7 +3,7 @@
 Chinese has no spaces between words and the words residents type are short (水管, 买菜, 维修: two characters).
 pg_trgm cannot serve that: it needs three characters for a trigram and, under the C locale, does not take CJK
 characters as word characters at all; and it is a contrib extension that the embedded PostgreSQL wheel does not
-ship. So the index is our own: `wish_words(title, content)` (migration 0012, a plain SQL function) is the set of
+ship. So the index is our own: `wish_words(title, content)` (migration 0013, a plain SQL function) is the set of
 every character and every pair of adjacent characters of the wish's text, ASCII letters lowercased, and a GIN index
 on it answers "which wishes hold all these pairs". A term of two characters or more is looked up by its pairs, a
 one-character term by itself; PostgreSQL then rechecks the rows with LIKE (pairs can be present without the term).

@@ -11,6 +11,11 @@ export const router = createRouter({
     { path: '/reports', component: () => import('./screens/reports/ReportsScreen.vue') },
     { path: '/roster', component: () => import('./screens/roster/RosterScreen.vue') },
     { path: '/grid-map', component: () => import('./screens/gridmap/GridMapScreen.vue') },
+    { path: '/admin', component: () => import('./screens/admin/AdminScreen.vue') },
+    // Street and district staff: 三率 figures, 督办 lists, members' ranking (ECharts loads with these alone).
+    { path: '/figures', component: () => import('./screens/figures/FiguresScreen.vue') },
+    { path: '/supervision', component: () => import('./screens/figures/SupervisionScreen.vue') },
+    { path: '/ranking', component: () => import('./screens/figures/RankingScreen.vue') },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
 })

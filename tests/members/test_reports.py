@@ -97,3 +97,20 @@ async def test_members_list_is_for_staff(api: Api) -> None:
     district = (await api.get("demo-admin", "/api/v1/orgs", params={"level": "district"})).json()[0]["id"]
     everyone = (await api.get("demo-admin", "/api/v1/members", params={"org_id": district})).json()
     assert len(everyone) == 6
+
+
+async def test_risky_report_texts_are_refused_and_nothing_saved(api: Api) -> None:
+    """The secretary reads a report, and residents read the name on their wishes: WeChat checks every text."""
+    for field, value in (("real_name", "违规测试"), ("workplace", "违规测试公司"), ("skills", ["修电脑", "违规测试"])):
+        body = {"community_id": await api.org_id("金阳社区"), "real_name": "高志远", field: value}
+        assert_problem(await api.post(NEW, "/api/v1/member-reports", body), 422, "content_rejected")
+    assert (await api.get(S, "/api/v1/member-reports", params={"status": "pending"})).json()["items"] == []
+
+
+async def test_a_risky_reject_reason_is_refused_and_the_report_stays_pending(api: Api) -> None:
+    report = await _report(api)
+    resp = await api.post(S, f"/api/v1/member-reports/{report['id']}/reject", {"reason": "违规测试"})
+    assert_problem(resp, 422, "content_rejected")
+    pending = (await api.get(S, "/api/v1/member-reports", params={"status": "pending"})).json()["items"]
+    assert [(r["id"], r["status"]) for r in pending] == [(report["id"], "pending")]
+    assert (await api.get(NEW, "/api/v1/notifications")).json()["items"] == []

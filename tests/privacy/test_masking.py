@@ -33,8 +33,10 @@ def test_every_length_hides_most_of_the_digits(length: int, shape: str) -> None:
 
 
 @pytest.mark.parametrize("phone", ["13912345678", "139 1234 5678", "+86 139-1234-5678", "8613912345678"])
-def test_a_mainland_mobile_keeps_the_national_convention(phone: str) -> None:
-    assert mask_phone(phone) == "139****5678"
+def test_a_mainland_mobile_shows_only_its_last_four(phone: str) -> None:
+    masked = mask_phone(phone)
+    assert masked == "*******5678"
+    assert _shown_digits(masked) * 2 < 11  # most of it hidden, as for any other number
 
 
 def test_nothing_to_mask() -> None:

@@ -151,6 +151,13 @@ def _sees_wish(viewers: set[str]) -> Callable[[str, httpx.Response, dict[str, An
     return check
 
 
+def _lists_key(persona: str, resp: httpx.Response, ctx: dict[str, Any]) -> bool:
+    if resp.status_code != 200:
+        return True
+    ids = [k["id"] for k in resp.json()]
+    return (ctx["key_id"] in ids) == (persona == "district_admin") and all("api_key" not in k for k in resp.json())
+
+
 def _order_body(world: World, persona: str) -> dict[str, Any]:
     return {"category_id": 1, "title": "矩阵", "content": "矩阵测试", "community_id": world.community}
 
@@ -172,6 +179,9 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("DELETE", "/api/v1/orgs/{org_id}/roles/{user_id}/{role}"): Case(
         role_to_revoke(), only({"district_admin": 204}, 403)
     ),
+    # Who holds an org's roles, and whom they could go to: its admins only (orgs are public: 403 for others).
+    ("GET", "/api/v1/orgs/{org_id}/roles"): Case(plain(None, org_id=_community), only({"district_admin": 200}, 403)),
+    ("GET", "/api/v1/orgs/{org_id}/people"): Case(plain(None, org_id=_community), only({"district_admin": 200}, 403)),
     ("GET", "/api/v1/categories"): Case(plain(), everyone(200)),
     # A district-wide entry (no org_id: the district's): only admins over the district, not a street's (issue 13).
     ("POST", "/api/v1/categories"): Case(
@@ -244,10 +254,17 @@ MATRIX: dict[tuple[str, str], Case] = {
         plain(), only(MANAGERS, 404), params={"org_id": "@community", "format": "csv"}
     ),
     ("GET", "/api/v1/members/ranking"): Case(plain(), only(MANAGERS, 404), params={"org_id": "@community"}),
+    ("GET", "/api/v1/supervision/wishes"): Case(
+        plain(), only(MANAGERS, 404), params={"org_id": "@community", "kind": "overdue"}
+    ),
     ("POST", "/api/v1/open311/keys"): Case(
         plain(lambda w, p: {"org_id": w.community, "name": f"城市平台{next(_n)}"}), only({"district_admin": 201}, 403)
     ),
     ("DELETE", "/api/v1/open311/keys/{key_id}"): Case(partner_key(), only({"district_admin": 204}, 404)),
+    # The keys of the communities one administers (another street's admin sees its own, none of 金阳社区's).
+    ("GET", "/api/v1/open311/keys"): Case(
+        partner_key(), only({"district_admin": 200, "admin_elsewhere": 200}, 403), check=_lists_key
+    ),
     # Open311 authenticates partners by api_key, never by a person's token: without a key, 403 for everyone.
     ("GET", "/open311/v2/discovery.{fmt}"): Case(plain(None, fmt="json"), everyone(200, anonymous=200)),
     ("GET", "/open311/v2/services.{fmt}"): Case(plain(None, fmt="json"), everyone(200, anonymous=200)),

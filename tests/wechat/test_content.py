@@ -168,3 +168,26 @@ async def test_review_on_an_action_text_flags_the_wish(api: Api, fake: FakeWeCha
     assert flagged is not None and flagged.content_flag == "review"
     kinds = [n["kind"] for n in (await api.get(S, "/api/v1/notifications")).json()["items"]]
     assert "content_review" in kinds
+
+
+@pytest.mark.parametrize(
+    "patch", [{"nickname": "违规测试"}, {"home": {"community_id": None, "address": "违规测试小区1号楼"}}]
+)
+async def test_a_risky_nickname_or_home_address_is_refused_and_nothing_changes(
+    api: Api, fake: FakeWeChatState, patch: dict[str, Any]
+) -> None:
+    """The profile reaches others too (a wish's assignee reads the nickname, the secretary the address)."""
+    if "home" in patch:
+        patch["home"]["community_id"] = await api.org_id("金阳社区")
+    before = (await api.get(R, "/api/v1/me")).json()
+    resp = await api.client.patch("/api/v1/me", json=patch, headers=await api.login(R))
+    assert_problem(resp, 422, "content_rejected")
+    assert (await api.get(R, "/api/v1/me")).json() == before
+    checks = [c["summary"] for c in fake.calls if c["api"] == "msg_sec_check"]
+    assert checks and checks[-1].startswith("risky"), checks
+
+
+async def test_a_clean_nickname_is_checked_as_a_profile_and_saved(api: Api, fake: FakeWeChatState) -> None:
+    resp = await api.client.patch("/api/v1/me", json={"nickname": "王阿姨"}, headers=await api.login(R))
+    assert resp.status_code == 200 and resp.json()["nickname"] == "王阿姨", resp.text
+    assert [c["summary"] for c in fake.calls if c["api"] == "msg_sec_check"] == ["pass: 王阿姨"]

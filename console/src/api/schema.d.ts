@@ -36,7 +36,11 @@ export interface paths {
         delete: operations["delete_me_api_v1_me_delete"];
         options?: never;
         head?: never;
-        /** Patch Me */
+        /**
+         * Patch Me
+         * @description The nickname and the home address reach others (the secretaries, a wish's assignee): WeChat's content check
+         *     reads them first, with no transaction open; risky is `422 content_rejected` and nothing changes.
+         */
         patch: operations["patch_me_api_v1_me_patch"];
         trace?: never;
     };
@@ -238,7 +242,8 @@ export interface paths {
         };
         /**
          * List Orgs
-         * @description Public to signed-in users: residents pick their community and grid from it.
+         * @description Public to signed-in users: residents pick their community and grid from it. `can_manage` says where the
+         *     caller is an admin (the staff console's tree offers its actions there).
          */
         get: operations["list_orgs_api_v1_orgs_get"];
         put?: never;
@@ -257,10 +262,35 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List Roles
+         * @description The secretaries and admins appointed at this org (admins over it only; 403 otherwise). Phones masked.
+         */
+        get: operations["list_roles_api_v1_orgs__org_id__roles_get"];
         put?: never;
         /** Assign Role */
         post: operations["assign_role_api_v1_orgs__org_id__roles_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org_id}/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find People
+         * @description Whom a role at this org could be granted to (admins over it only; 403 otherwise): up to 20 of the members
+         *     and residents of its communities and the staff of its subtree, matched by `q`. Phones masked.
+         */
+        get: operations["find_people_api_v1_orgs__org_id__people_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -277,7 +307,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke Role */
+        /**
+         * Revoke Role
+         * @description At once: roles are read on every request; a console session left with no staff role is 401 from now.
+         */
         delete: operations["revoke_role_api_v1_orgs__org_id__roles__user_id___role__delete"];
         options?: never;
         head?: never;
@@ -333,7 +366,10 @@ export interface paths {
         /** List Reports */
         get: operations["list_reports_api_v1_member_reports_get"];
         put?: never;
-        /** Submit Report */
+        /**
+         * Submit Report
+         * @description The report's texts go through WeChat's content check first (`422 content_rejected` when risky).
+         */
         post: operations["submit_report_api_v1_member_reports_post"];
         delete?: never;
         options?: never;
@@ -367,7 +403,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Reject Report */
+        /**
+         * Reject Report
+         * @description The reason reaches the member: WeChat's content check reads it first (`422 content_rejected` when risky).
+         */
         post: operations["reject_report_api_v1_member_reports__report_id__reject_post"];
         delete?: never;
         options?: never;
@@ -793,6 +832,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/supervision/wishes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Supervised Wishes
+         * @description 督办: the subtree's wishes that are overdue now (`kind=overdue`) or were escalated to the street
+         *     (`kind=escalated`), newest first, each with the sweeper's notices and whom they told. Outside one's subtree: 404.
+         */
+        get: operations["supervised_wishes_api_v1_supervision_wishes_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/open311/keys": {
         parameters: {
             query?: never;
@@ -800,7 +860,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List Keys
+         * @description The partner keys of the communities the caller is an admin over (or of `org_id` and below), newest first,
+         *     revoked ones too. A caller who is an admin nowhere, or not over `org_id`, gets 403.
+         */
+        get: operations["list_keys_api_v1_open311_keys_get"];
         put?: never;
         /** Create Key */
         post: operations["create_key_api_v1_open311_keys_post"];
@@ -1124,6 +1189,12 @@ export interface components {
              * @description the owner: the district (district-wide), a street or a community (its own)
              */
             org_id: number;
+            /**
+             * Can Edit
+             * @description the caller is an admin over its owner: may edit it
+             * @default false
+             */
+            can_edit: boolean;
         };
         /** CategoryPatch */
         CategoryPatch: {
@@ -1325,6 +1396,29 @@ export interface components {
              */
             name: string;
         };
+        /**
+         * KeyListed
+         * @description A key as the list shows it: never the key itself (only its hash is kept), only its first characters.
+         */
+        KeyListed: {
+            /** Id */
+            id: number;
+            /** Key Prefix */
+            key_prefix: string;
+            /** Name */
+            name: string;
+            /** Org Id */
+            org_id: number;
+            /** Org Name */
+            org_name: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Revoked At */
+            revoked_at: string | null;
+        };
         /** KeyOut */
         KeyOut: {
             /** Id */
@@ -1346,6 +1440,11 @@ export interface components {
              */
             created_at: string;
         };
+        /**
+         * Kind
+         * @enum {string}
+         */
+        Kind: "overdue" | "escalated";
         /**
          * Level
          * @enum {string}
@@ -1439,6 +1538,26 @@ export interface components {
             /** Note */
             note?: string | null;
         };
+        /**
+         * Notice
+         * @description One of the sweeper's 督办 notices, from the wish's timeline (`overdue` or `escalate` event).
+         */
+        Notice: {
+            /**
+             * Action
+             * @description `overdue` (the community's secretaries told) or `escalate` (the street's admins)
+             */
+            action: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** @description escalate: the org whose admins were told; overdue: null */
+            org: components["schemas"]["OrgRef"] | null;
+            /** Notified */
+            notified: components["schemas"]["Told"][];
+        };
         /** NotificationOut */
         NotificationOut: {
             /** Id */
@@ -1482,6 +1601,12 @@ export interface components {
             level: components["schemas"]["Level"];
             /** Parent Id */
             parent_id: number | null;
+            /**
+             * Can Manage
+             * @description the caller is an admin over it: may add children, grant roles, issue keys
+             * @default false
+             */
+            can_manage: boolean;
         };
         /** OrgRef */
         OrgRef: {
@@ -1505,12 +1630,43 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
+        /** Page[SupervisedWish] */
+        Page_SupervisedWish_: {
+            /** Items */
+            items: components["schemas"]["SupervisedWish"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
         /** Page[WishOut] */
         Page_WishOut_: {
             /** Items */
             items: components["schemas"]["WishOut"][];
             /** Next Cursor */
             next_cursor: string | null;
+        };
+        /**
+         * PersonOut
+         * @description Someone a role could be granted to: a member, a resident or a staff member under the org.
+         */
+        PersonOut: {
+            /** User Id */
+            user_id: number;
+            /** Nickname */
+            nickname: string;
+            /**
+             * Real Name
+             * @description their name as a member (报到) of a community under this org
+             */
+            real_name: string | null;
+            /** Phone Masked */
+            phone_masked: string | null;
+            /**
+             * Community Id
+             * @description the community they serve (member) or live in (resident)
+             */
+            community_id: number | null;
+            /** Community Name */
+            community_name: string | null;
         };
         /** PhoneIn */
         PhoneIn: {
@@ -1557,6 +1713,8 @@ export interface components {
             real_name: string;
             /** Community Id */
             community_id: number;
+            /** Community Name */
+            community_name: string;
             /** Grid Id */
             grid_id: number | null;
             /** Service Minutes */
@@ -1656,6 +1814,31 @@ export interface components {
             /** Org Id */
             org_id: number;
             role: components["schemas"]["StaffRole"];
+        };
+        /**
+         * RoleHolderOut
+         * @description Who holds a staff role at an org: enough to recognise the person, never their whole phone number.
+         */
+        RoleHolderOut: {
+            /** User Id */
+            user_id: number;
+            /** Nickname */
+            nickname: string;
+            /**
+             * Real Name
+             * @description their name as a member (报到), if they are one under this org
+             */
+            real_name: string | null;
+            /** Phone Masked */
+            phone_masked: string | null;
+            role: components["schemas"]["StaffRole"];
+            /** Org Id */
+            org_id: number;
+            /**
+             * Granted At
+             * Format: date-time
+             */
+            granted_at: string;
         };
         /** RoleIn */
         RoleIn: {
@@ -1793,6 +1976,11 @@ export interface components {
             counts: components["schemas"]["Counts"];
             org: components["schemas"]["OrgRef"];
             /**
+             * Trail
+             * @description the org's ancestors whose figures the caller may see, highest first, then the org itself
+             */
+            trail: components["schemas"]["OrgRef"][];
+            /**
              * Since
              * Format: date-time
              */
@@ -1802,6 +1990,48 @@ export interface components {
              * Format: date-time
              */
             until: string;
+        };
+        /** SupervisedWish */
+        SupervisedWish: {
+            /** Id */
+            id: number;
+            /** Number */
+            number: string;
+            /** Title */
+            title: string;
+            status: components["schemas"]["Status"];
+            /** Category */
+            category: string;
+            community: components["schemas"]["OrgRef"];
+            /** Grid */
+            grid: string | null;
+            /**
+             * Assignee
+             * @description the member's real name, if dispatched to one
+             */
+            assignee: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Due At
+             * Format: date-time
+             */
+            due_at: string;
+            /**
+             * Overdue Minutes
+             * @description minutes past due_at now (0 when done, cancelled or not yet due)
+             */
+            overdue_minutes: number;
+            /** Escalated At */
+            escalated_at: string | null;
+            /**
+             * Notices
+             * @description every 督办 notice on the wish, oldest first; empty: none sent yet
+             */
+            notices: components["schemas"]["Notice"][];
         };
         /** TicketOut */
         TicketOut: {
@@ -1888,6 +2118,16 @@ export interface components {
              * @description done since Monday 00:00
              */
             done_this_week: number;
+        };
+        /** Told */
+        Told: {
+            /** User Id */
+            user_id: number;
+            /**
+             * Name
+             * @description the staff member's nickname
+             */
+            name: string;
         };
         /** UserOut */
         UserOut: {
@@ -6015,6 +6255,238 @@ export interface operations {
             };
         };
     };
+    list_roles_api_v1_orgs__org_id__roles_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleHolderOut"][];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
     assign_role_api_v1_orgs__org_id__roles_post: {
         parameters: {
             query?: never;
@@ -6037,6 +6509,241 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RoleAssignmentOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    find_people_api_v1_orgs__org_id__people_get: {
+        parameters: {
+            query?: {
+                /** @description part of a nickname or member name */
+                q?: string | null;
+            };
+            header?: never;
+            path: {
+                org_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonOut"][];
                 };
             };
             /** @description missing, bad or expired token (code unauthorized) */
@@ -13411,6 +14118,476 @@ export interface operations {
                 content: {
                     "text/csv; charset=utf-8": unknown;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    supervised_wishes_api_v1_supervision_wishes_get: {
+        parameters: {
+            query: {
+                /** @description any org the caller supervises */
+                org_id: number;
+                kind: components["schemas"]["Kind"];
+                /** @description page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_SupervisedWish_"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    list_keys_api_v1_open311_keys_get: {
+        parameters: {
+            query?: {
+                org_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyListed"][];
                 };
             };
             /** @description missing, bad or expired token (code unauthorized) */

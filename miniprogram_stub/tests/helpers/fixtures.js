@@ -4,7 +4,7 @@ const JINYANG = 11
 const resident = {
   id: 101,
   nickname: '居民小王',
-  phone_masked: '138****1234',
+  phone_masked: '*******1234',
   roles: [],
   home: { community_id: JINYANG, grid_id: 21, address: '金阳小区3号楼2单元' },
 }
