@@ -140,7 +140,12 @@ test('报到: approve one, reject one with a reason, and a refusal shown in Chin
 })
 
 test('the roster with hours, tasks and skills, and a member\'s service QR code', async () => {
-  const member = await login(server.url, 'demo-member-jinyang-1') // 张建国 finishes one of his three: 90 minutes
+  const admin = await login(server.url, 'demo-admin')
+  const community = (await jinyangGrids(admin.token))[0].parent_id
+  const zhangOf = async () =>
+    (await api(server.url, admin.token, 'GET', `/api/v1/members?org_id=${community}`)).find((m) => m.real_name === '张建国')
+  const before = await zhangOf() // the demo data's history counts too
+  const member = await login(server.url, 'demo-member-jinyang-1') // 张建国 finishes one of his tasks: 90 minutes
   const accepted = await api(server.url, member.token, 'GET', '/api/v1/wishes?scope=assigned&status=accepted')
   await api(server.url, member.token, 'POST', `/api/v1/wishes/${accepted.items[0].id}/complete`, { service_minutes: 90 })
   const { page, errors } = await signedIn()
@@ -150,7 +155,9 @@ test('the roster with hours, tasks and skills, and a member\'s service QR code',
   const cells = await zhang.locator('td').allInnerTexts()
   assert.deepEqual(cells.slice(0, 2), ['张建国', '第一网格'])
   assert.match(cells[3], /跑腿代购/)
-  assert.deepEqual(cells.slice(4, 7), ['2', '1', '1.5']) // in hand, done, hours
+  const hours = ((before.service_minutes + 90) / 60).toFixed(1)
+  // in hand, done, hours: one task fewer in hand, one more done, 1.5 hours more
+  assert.deepEqual(cells.slice(4, 7), [String(before.active_tasks - 1), String(before.done_tasks + 1), hours])
   await shot(page, 'secretary-07-roster')
   await zhang.locator('button', { hasText: '查看' }).click()
   const image = page.locator('[data-test="qrcode-image"]')
