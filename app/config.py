@@ -237,6 +237,11 @@ class LimitsSettings(_Group):
     rate_limit_logins_per_openid_per_minute: int = Field(default=10, ge=1)
     # Wishes one resident may order in 24 hours (an Idempotency-Key replay is no new wish and does not count).
     rate_limit_wishes_per_day: int = Field(default=20, ge=1)
+    # Live update streams (GET /api/v1/console/events) one API process keeps open at once; more wait (503). Each
+    # ends after LIVE_STREAM_SECONDS and the browser opens a new one (authenticated again): keep it under the
+    # reverse proxy's read timeout.
+    live_max_streams: int = Field(default=200, ge=1)
+    live_stream_seconds: float = Field(default=300, gt=0, le=3600)
     # Proxies trusted to name the client in X-Forwarded-For (uvicorn proxy_headers); comma-separated, `*` any.
     forwarded_allow_ips: str = "127.0.0.1,::1"
 

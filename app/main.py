@@ -14,6 +14,7 @@ from app import embedded_pg
 from app.auth.router import router as auth_router
 from app.catalog.router import router as catalog_router
 from app.config import Settings, get_settings
+from app.console.live import router as console_live_router
 from app.console.router import router as console_router
 from app.console.static import mount_console
 from app.db import create_engine, create_sessionmaker
@@ -29,6 +30,7 @@ from app.open311.keys import router as open311_keys_router
 from app.open311.router import router as open311_router
 from app.orgs.router import router as orgs_router
 from app.privacy.router import router as privacy_router
+from app.pubsub import open_hub
 from app.stats.router import router as stats_router
 from app.supervision.router import router as supervision_router
 from app.text import refuse_control_characters
@@ -53,7 +55,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = create_engine(url)
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine)
-        async with open_wechat(settings) as wechat:
+        async with open_hub(url) as hub, open_wechat(settings) as wechat:
+            app.state.pubsub = hub
             app.state.wechat = wechat
             app.state.content_screen = ContentScreen(wechat, settings.wechat_content_check_fail_closed)
             async with background_relay(app.state.sessionmaker, wechat, settings):
@@ -82,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (
         auth_router,
         console_router,
+        console_live_router,
         orgs_router,
         catalog_router,
         members_router,

@@ -117,6 +117,9 @@ def settings(db_url: str, fake_wechat: tuple[str, FakeWeChatState]) -> Settings:
         wechat_api_base=fake_wechat[0],
         # Tests drive the relay themselves (tests/notifications), so nothing is sent behind their back.
         relay_in_process=False,
+        # A live stream ends within a second, so that a client reading whole answers (the in-process client, the
+        # fuzzer) gets one; tests/console/test_live.py keeps its streams open longer.
+        live_stream_seconds=1,
         _env_file=None,  # type: ignore[call-arg]
     )
 

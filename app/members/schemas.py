@@ -45,6 +45,8 @@ class MemberOut(BaseModel):
     real_name: str
     community_id: Id
     grid_id: int | None
+    workplace: str = Field(description="where an in-service member works (报到)")
+    party_org: str = Field(description="the party organisation the member belongs to")
     skills: list[str]
     active_tasks: int
     done_tasks: int

@@ -131,6 +131,8 @@ async def roster(session: AsyncSession, principal: Principal, org_id: int) -> li
             real_name=m.real_name,
             community_id=m.community_id,
             grid_id=m.grid_id,
+            workplace=m.workplace,
+            party_org=m.party_org,
             skills=list(m.skills),
             active_tasks=a,
             done_tasks=d,

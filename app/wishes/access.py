@@ -13,7 +13,9 @@ from app.auth.principal import Principal
 from app.wishes.machine import Facts, Party, Status
 
 
-class Standing(Protocol):
+class Seen(Protocol):
+    """What decides who stands to a wish at all (a live update's payload carries just this: app/wishes/live.py)."""
+
     @property
     def status(self) -> Status: ...
     @property
@@ -28,6 +30,9 @@ class Standing(Protocol):
     def pool(self) -> bool: ...
     @property
     def pool_grid_id(self) -> int | None: ...
+
+
+class Standing(Seen, Protocol):
     @property
     def rating_score(self) -> int | None: ...
     @property
@@ -36,7 +41,7 @@ class Standing(Protocol):
     def due_at(self) -> datetime: ...
 
 
-def parties_of(principal: Principal, wish: Standing) -> frozenset[Party]:
+def parties_of(principal: Principal, wish: Seen) -> frozenset[Party]:
     parties: set[Party] = set()
     if wish.resident_id == principal.id:
         parties.add(Party.resident)
@@ -49,7 +54,7 @@ def parties_of(principal: Principal, wish: Standing) -> frozenset[Party]:
     return frozenset(parties)
 
 
-def open_to_pool(wish: Standing) -> bool:
+def open_to_pool(wish: Seen) -> bool:
     """A candidate's standing lasts while the pool wish waits for a taker: once someone takes it (or it is closed),
     the other candidates no longer read it, its notes or its rating."""
     return wish.pool and wish.assignee_id is None and wish.status == Status.dispatched
@@ -62,7 +67,7 @@ def lost_pool(principal: Principal, wish: Standing) -> bool:
     return taken and _in_pool(principal, wish)
 
 
-def _in_pool(principal: Principal, wish: Standing) -> bool:
+def _in_pool(principal: Principal, wish: Seen) -> bool:
     membership = principal.membership(wish.community_id)
     if membership is None:
         return False

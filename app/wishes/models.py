@@ -88,6 +88,8 @@ class Wish(Base):
         Index("ix_wishes_supervision", "due_at", postgresql_where=SUPERVISED),
         # The 督办 list of escalated wishes (app/supervision/service.py): few rows, a subtree's newest first.
         Index("ix_wishes_escalated", "community_id", "id", postgresql_where=text("escalated_at IS NOT NULL")),
+        # Word search (app/wishes/words.py): the characters and character pairs of the title and content.
+        Index("ix_wishes_words", text("wish_words(title, content)"), postgresql_using="gin"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -24,6 +24,8 @@ from app.orgs.models import Org
 from app.wishes.access import parties_of
 from app.wishes.machine import Status
 from app.wishes.models import OPEN_SQL, Wish, WishEvent, work_order_number
+from app.wishes.words import Words
+from app.wishes.words import clause as words_clause
 
 
 class Scope(StrEnum):
@@ -179,6 +181,7 @@ class _Shape:
     category: bool
     grid: bool
     overdue: bool | None
+    words: bool
     after: bool
 
 
@@ -207,6 +210,8 @@ def _filtered(where: list[ColumnElement[bool]], shape: _Shape) -> Select[Any]:
         where += [_IS_OPEN, Wish.due_at < bindparam("now")]
     elif shape.overdue is False:
         where.append(or_(not_(_IS_OPEN), Wish.due_at >= bindparam("now")))
+    if shape.words:
+        where += words_clause()
     if shape.after:
         where.append(Wish.id < bindparam("after"))
     return _VIEW.where(and_(true(), *where)).order_by(Wish.id.desc()).limit(bindparam("limit"))
@@ -222,6 +227,7 @@ async def list_wishes(
     category_id: int | None,
     grid_id: int | None,
     overdue: bool | None,
+    words: Words | None = None,
     limit: int,
     after: int | None,
 ) -> list[WishView]:
@@ -232,6 +238,8 @@ async def list_wishes(
         "category_id": category_id,
         "grid_id": grid_id,
         "now": now,
+        "grams": words.grams if words else None,
+        "patterns": words.patterns if words else None,
         "after": after,
         "limit": limit + 1,
     }
@@ -246,6 +254,7 @@ async def list_wishes(
         category_id is not None,
         grid_id is not None,
         overdue,
+        words is not None,
         after is not None,
     )
     # The pool's statement is built per caller: it has a branch per membership.

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Body, Depends, Header, Response
+from fastapi import APIRouter, Body, Depends, Header, Query, Response
 from pydantic import BaseModel
 
 from app.auth.deps import CurrentUser, SettingsDep
@@ -29,10 +29,19 @@ from app.wishes.schemas import (
     WishIn,
     WishOut,
 )
+from app.wishes.words import MAX_LENGTH, parse
 
 router = APIRouter(prefix="/api/v1/wishes", tags=["wishes"], responses=PROBLEM_RESPONSES)
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Coroutine[Any, Any, WishOut]])
 
+WordsQuery = Annotated[
+    str | None,
+    Query(
+        max_length=MAX_LENGTH,
+        description="words the title or content must hold, separated by spaces, all of them (ASCII letters in any "
+        "case); only spaces is no filter",
+    ),
+]
 IdempotencyKeyHeader = Annotated[
     str | None,
     Header(
@@ -72,9 +81,11 @@ async def list_(
     category_id: IdQuery | None = None,
     grid_id: IdQuery | None = None,
     overdue: bool | None = None,
+    q: WordsQuery = None,
     limit: Limit = 20,
     cursor: Cursor = None,
 ) -> Page[WishOut]:
+    """Newest first. `scope` decides whose wishes; the filters narrow it (`q`: word search, app/wishes/words.py)."""
     now = utcnow()
     rows = await list_wishes(
         session,
@@ -85,6 +96,7 @@ async def list_(
         category_id=category_id,
         grid_id=grid_id,
         overdue=overdue,
+        words=parse(q),
         limit=limit,
         after=decode_cursor(cursor),
     )

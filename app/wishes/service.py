@@ -21,7 +21,7 @@ from app.notifications.service import notify
 from app.orgs.queries import secretaries_of
 from app.orgs.service import check_community_grid
 from app.wechat.content import ContentScreen, Verdict
-from app.wishes import moderation, timeline
+from app.wishes import live, moderation, timeline
 from app.wishes.access import facts_of, lost_pool, parties_of
 from app.wishes.machine import Action, Decision, Facts, Party, Refusal, Status, decide
 from app.wishes.models import IdempotencyKey, Wish
@@ -110,6 +110,7 @@ async def _move(
         return False
     actor = actor_of(principal, parties, action)
     session.add(timeline.event(wish, action, from_status, to, actor, now, effect.note, effect.data))
+    await live.announce(session, wish, to, effect.values)
     fields = {"number": wish.number, "title": wish.title, "name": _name(principal, wish), "reason": effect.note or ""}
     for recipients, kind in effect.notices:
         await notify(session, recipients, kind, wish.id, **fields)
@@ -233,6 +234,7 @@ async def _insert_wish(session: AsyncSession, principal: Principal, body: WishIn
         address=body.address or user.home_address,
         contact_phone=body.contact_phone or user.phone,
         community_id=community_id,
+        community=community,  # loaded already: the live announcement reads its path
         grid_id=grid_id,
         resident_id=user.id,
         target_member_id=body.target_member_id,
@@ -243,6 +245,7 @@ async def _insert_wish(session: AsyncSession, principal: Principal, body: WishIn
     session.add(wish)
     await session.flush()
     session.add(timeline.event(wish, "order", None, Status.ordered, Actor(principal.id, "resident"), now))
+    await live.announce(session, wish, Status.ordered)
     fields = {"number": wish.number, "title": wish.title}
     await notify(session, await secretaries_of(session, community_id), "wish_ordered", wish.id, **fields)
     if body.target_member_id is not None:

@@ -8,6 +8,9 @@ export const router = createRouter({
     { path: '/login', component: () => import('./screens/login/LoginScreen.vue'), meta: { open: true } },
     { path: '/', component: () => import('./screens/workbench/WorkbenchScreen.vue') },
     { path: '/wishes/:id(\\d+)', component: () => import('./screens/wish/WishScreen.vue') },
+    { path: '/reports', component: () => import('./screens/reports/ReportsScreen.vue') },
+    { path: '/roster', component: () => import('./screens/roster/RosterScreen.vue') },
+    { path: '/grid-map', component: () => import('./screens/gridmap/GridMapScreen.vue') },
     { path: '/admin', component: () => import('./screens/admin/AdminScreen.vue') },
     // Street and district staff: 三率 figures, 督办 lists, members' ranking (ECharts loads with these alone).
     { path: '/figures', component: () => import('./screens/figures/FiguresScreen.vue') },

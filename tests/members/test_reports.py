@@ -45,6 +45,11 @@ async def test_report_approve_then_take_a_pool_wish(api: Api) -> None:
     assert taken.status_code == 200 and taken.json()["assignee"]["real_name"] == "高志远"
     roster = (await api.get(S, "/api/v1/members", params={"org_id": report["grid_id"]})).json()
     assert [(m["real_name"], m["active_tasks"]) for m in roster] == [("王志强", 0), ("高志远", 1)]
+    assert (roster[1]["workplace"], roster[1]["party_org"], roster[1]["skills"]) == (
+        "榆林市第一中学",
+        "一中党总支",
+        ["辅导功课", "修电脑"],
+    )
 
 
 async def test_reject_needs_a_reason_and_tells_the_member(api: Api) -> None:

@@ -293,6 +293,8 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/console/session"): Case(plain(), everyone(200, anonymous=200)),
     ("DELETE", "/api/v1/console/session"): Case(plain(), everyone(204)),
     ("GET", "/api/v1/console/today"): Case(plain(), only(dict.fromkeys(STAFF, 200), 403)),
+    # Live updates: anyone signed in; each hears only the wishes they may see (tests/console/test_live.py).
+    ("GET", "/api/v1/console/events"): Case(plain(), everyone(200)),
     # Development only (the app under test is APP_ENV=dev; tests/console checks prod refuses both).
     ("GET", "/api/v1/console/dev-users"): Case(plain(), everyone(200, anonymous=200)),
     ("POST", "/api/v1/console/dev-session"): Case(plain(_dev_session_body), everyone(200, anonymous=200)),

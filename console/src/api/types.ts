@@ -21,3 +21,4 @@ export interface Page<T> {
   items: T[]
   next_cursor: string | null
 }
+export type MemberReport = S['ReportOut']

@@ -1,0 +1,62 @@
+"""Live updates of wishes: every creation and status change is announced on the PostgreSQL channel `wish_changed`
+(NOTIFY, sent when the request's transaction commits, and not at all if it rolls back), so that every API process
+hears it, whichever process made the change. The console's event stream (app/console/live.py) listens to it.
+
+The payload carries what decides who may see the wish (access.Seen), so a listener filters without a query; the
+browser gets only `id`, `community_id` and `status` of the wishes its caller may see.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app import pubsub
+from app.wishes.machine import Status
+from app.wishes.models import Wish
+
+CHANNEL = "wish_changed"
+
+
+@dataclass(frozen=True, slots=True)
+class WishChange:
+    id: int
+    status: Status
+    community_id: int
+    community_path: str
+    resident_id: int
+    assignee_id: int | None
+    pool: bool
+    pool_grid_id: int | None
+
+    def public(self) -> dict[str, Any]:
+        """What the browser is told: which wish, where, and its status now (it reads the rest through the API)."""
+        return {"id": self.id, "community_id": self.community_id, "status": self.status}
+
+
+async def announce(session: AsyncSession, wish: Wish, status: Status, values: dict[str, Any] | None = None) -> None:
+    """`wish` as it is after the change: its loaded row with `status` and the `values` just written over it."""
+    changed = values or {}
+    change = WishChange(
+        id=wish.id,
+        status=status,
+        community_id=wish.community_id,
+        community_path=wish.community_path,
+        resident_id=wish.resident_id,
+        assignee_id=changed.get("assignee_id", wish.assignee_id),
+        pool=changed.get("pool", wish.pool),
+        pool_grid_id=changed.get("pool_grid_id", wish.pool_grid_id),
+    )
+    await pubsub.notify(session, CHANNEL, json.dumps(asdict(change), separators=(",", ":")))
+
+
+def parse(payload: str) -> WishChange | None:
+    """The change in a payload; None for anything else on the channel (never trusted to be well-formed)."""
+    try:
+        fields = json.loads(payload)
+        return WishChange(**{**fields, "status": Status(fields["status"])})
+    except (ValueError, TypeError, KeyError):
+        return None
