@@ -29,6 +29,7 @@ from app.open311.keys import router as open311_keys_router
 from app.open311.router import router as open311_router
 from app.orgs.router import router as orgs_router
 from app.privacy.router import router as privacy_router
+from app.pubsub import open_hub
 from app.stats.router import router as stats_router
 from app.text import refuse_control_characters
 from app.wechat.client import open_wechat
@@ -52,7 +53,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = create_engine(url)
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine)
-        async with open_wechat(settings) as wechat:
+        async with open_hub(url) as hub, open_wechat(settings) as wechat:
+            app.state.pubsub = hub
             app.state.wechat = wechat
             app.state.content_screen = ContentScreen(wechat, settings.wechat_content_check_fail_closed)
             async with background_relay(app.state.sessionmaker, wechat, settings):
