@@ -124,8 +124,7 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
             if changed:
                 request.app.state.standing.changed_here()
         except BaseException:
-            if session.in_transaction():
-                (await session.connection()).info.pop(STANDING_CHANGED, None)
+            # A flag left on the connection by a failed request costs one needless flush of the cache at most.
             await session.rollback()
             raise
 
