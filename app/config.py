@@ -94,6 +94,10 @@ class CoreSettings(_Group):
     # mini-program code it shows for signing in may be scanned.
     console_session_minutes: int = Field(default=8 * 60, ge=1)
     console_ticket_seconds: int = Field(default=120, ge=10, le=600)
+    # How long a process may reuse a caller's standing (roles, memberships) without reading it again: a backstop
+    # only, since each change is announced through PostgreSQL's NOTIFY and dropped at once (app/auth/standing.py).
+    # 0: read it on every request.
+    standing_cache_seconds: float = Field(default=10, ge=0, le=300)
     timezone: str = "Asia/Shanghai"
     # Serve address, also used to find the in-process fake WeChat in dev.
     host: str = "127.0.0.1"

@@ -108,13 +108,23 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 
+# Set on a connection's `info` by app/auth/standing.py when a statement changed a caller's standing (a user, a
+# role, a membership, an org): the request that committed it drops this process's cached standings itself, before
+# it answers, rather than wait the milliseconds PostgreSQL's NOTIFY takes to come back.
+STANDING_CHANGED = "standing_changed"
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     async with sessionmaker() as session:
         try:
             yield session
+            changed = session.in_transaction() and (await session.connection()).info.pop(STANDING_CHANGED, False)
             await session.commit()
+            if changed:
+                request.app.state.standing.changed_here()
         except BaseException:
+            # A flag left on the connection by a failed request costs one needless flush of the cache at most.
             await session.rollback()
             raise
 

@@ -12,6 +12,7 @@ from fastapi import Depends, FastAPI
 
 from app import embedded_pg
 from app.auth.router import router as auth_router
+from app.auth.standing import StandingCache
 from app.catalog.router import router as catalog_router
 from app.config import Settings, get_settings
 from app.console.live import router as console_live_router
@@ -57,6 +58,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.sessionmaker = create_sessionmaker(engine)
         async with open_hub(url) as hub, open_wechat(settings) as wechat:
             app.state.pubsub = hub
+            app.state.standing = await StandingCache.listening(hub, settings.standing_cache_seconds)
+            app.state.standing.watch(engine)
             app.state.wechat = wechat
             app.state.content_screen = ContentScreen(wechat, settings.wechat_content_check_fail_closed)
             async with background_relay(app.state.sessionmaker, wechat, settings):

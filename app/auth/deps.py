@@ -9,7 +9,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from app.auth.principal import Principal, load_principal_by_id
+from app.auth.principal import Principal
+from app.auth.standing import StandingCache
 from app.auth.tokens import user_id_from_token
 from app.config import Settings
 from app.console.session import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE, read_session
@@ -36,7 +37,7 @@ async def current_principal(
 ) -> Principal:
     if creds is not None and creds.scheme.lower() == "bearer":
         user_id = user_id_from_token(creds.credentials, settings.secret_key)
-        return await _live_principal(session, user_id)
+        return await _live_principal(request, session, user_id)
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie is None:
         raise Unauthorized("missing bearer token")
@@ -50,7 +51,7 @@ async def console_principal(request: Request, session: SessionDep, settings: Set
         request.headers.get(CSRF_HEADER, ""), console.csrf
     ):
         raise CsrfRefused(f"a console request that changes something needs the session's {CSRF_HEADER} header")
-    principal = await _live_principal(session, console.user_id)
+    principal = await _live_principal(request, session, console.user_id)
     # Like a token, the session carries no roles: they are read on every request, so a revoked secretary or
     # admin is out at once, and the console is for staff only.
     if not principal.grants:
@@ -58,8 +59,11 @@ async def console_principal(request: Request, session: SessionDep, settings: Set
     return principal
 
 
-async def _live_principal(session: SessionDep, user_id: int) -> Principal:
-    principal = await load_principal_by_id(session, user_id)
+async def _live_principal(request: Request, session: SessionDep, user_id: int) -> Principal:
+    # Read on every request (a token carries no roles), mostly from the process's cache, which PostgreSQL keeps
+    # true: a changed role, membership or account is announced at commit and dropped (app/auth/standing.py).
+    standing: StandingCache = request.app.state.standing
+    principal = await standing.load(session, user_id)
     if principal is None or principal.user.deleted_at is not None:
         raise Unauthorized("the token's user no longer exists")
     return principal

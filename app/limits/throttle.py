@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 from fastapi import Depends, Request
 from sqlalchemy import func, select
@@ -90,6 +90,11 @@ async def check_daily_wishes(
     ).one()
     if count < limit:
         return
+    refuse_daily_wish(limit, oldest, now)
+
+
+def refuse_daily_wish(limit: int, oldest: datetime, now: datetime) -> NoReturn:
+    """The resident ordered `limit` wishes in the 24 hours before `now`, the first at `oldest`."""
     RATE_LIMITED.labels(limit="wishes-per-day").inc()
     retry = _retry_after((oldest + DAY - now).total_seconds())
     raise RateLimited(f"at most {limit} wishes a day; the next one can be ordered in {retry} s", retry)

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app import pubsub
 from app.wishes.machine import Status
 from app.wishes.models import Wish
+from app.wishes.queries import WishView
 
 CHANNEL = "wish_changed"
 
@@ -37,7 +38,9 @@ class WishChange:
         return {"id": self.id, "community_id": self.community_id, "status": self.status}
 
 
-async def announce(session: AsyncSession, wish: Wish, status: Status, values: dict[str, Any] | None = None) -> None:
+async def announce(
+    session: AsyncSession, wish: Wish | WishView, status: Status, values: dict[str, Any] | None = None
+) -> None:
     """`wish` as it is after the change: its loaded row with `status` and the `values` just written over it."""
     changed = values or {}
     change = WishChange(

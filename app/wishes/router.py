@@ -15,7 +15,7 @@ from app.privacy.access_log import log_contact_views
 from app.wechat.content import ContentScreenDep
 from app.wishes import service
 from app.wishes.machine import Action, Status
-from app.wishes.present import wish_detail, wish_out
+from app.wishes.present import detail_fields, json_response, wish_fields, wish_out
 from app.wishes.queries import Scope, events_of, list_wishes, visible_view
 from app.wishes.schemas import (
     CompleteIn,
@@ -84,7 +84,7 @@ async def list_(
     q: WordsQuery = None,
     limit: Limit = 20,
     cursor: Cursor = None,
-) -> Page[WishOut]:
+) -> Response:
     """Newest first. `scope` decides whose wishes; the filters narrow it (`q`: word search, app/wishes/words.py)."""
     now = utcnow()
     rows = await list_wishes(
@@ -100,16 +100,18 @@ async def list_(
         limit=limit,
         after=decode_cursor(cursor),
     )
-    items = [wish_out(w, principal, now, settings.reopen_days) for w in rows[:limit]]
+    items = [wish_fields(w, principal, now, settings.reopen_days) for w in rows[:limit]]
     await log_contact_views(session, principal, rows[:limit], via="list")
-    return Page(items=items, next_cursor=next_cursor([w.id for w in rows], limit))
+    # Page[WishOut]'s shape written straight from the rows (the model stays the route's, for the OpenAPI).
+    return json_response({"items": items, "next_cursor": next_cursor([w.id for w in rows], limit)})
 
 
 @router.get("/{wish_id}", response_model=WishDetail, dependencies=[AutocommitReads])
-async def get_wish(wish_id: IdPath, session: SessionDep, principal: CurrentUser, settings: SettingsDep) -> WishDetail:
+async def get_wish(wish_id: IdPath, session: SessionDep, principal: CurrentUser, settings: SettingsDep) -> Response:
     wish = await visible_view(session, principal, wish_id)
     await log_contact_views(session, principal, [wish], via="detail")
-    return wish_detail(wish, await events_of(session, wish_id), principal, utcnow(), settings.reopen_days)
+    events = await events_of(session, wish_id)
+    return json_response(detail_fields(wish, events, principal, utcnow(), settings.reopen_days))
 
 
 # One route per action, so that each shows its own body in the OpenAPI (ACTION_BODIES names them; a test keeps the

@@ -2,32 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import NoReturn
 
 from pydantic import BaseModel
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal
-from app.catalog.service import offered_category
 from app.config import Settings
 from app.db import utcnow
-from app.errors import AlreadyTaken, Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
-from app.limits.throttle import check_daily_wishes
+from app.errors import AlreadyTaken, Conflict, Forbidden, InvalidTransition, NotFound
 from app.members.models import Member
 from app.notifications.service import notify
-from app.orgs.queries import secretaries_of
-from app.orgs.service import check_community_grid
 from app.wechat.content import ContentScreen, Verdict
-from app.wishes import live, moderation, timeline
+from app.wishes import live, moderation, ordering, timeline
 from app.wishes.access import facts_of, lost_pool, parties_of
 from app.wishes.machine import Action, Decision, Facts, Party, Refusal, Status, decide
-from app.wishes.models import IdempotencyKey, Wish
+from app.wishes.models import Wish
 from app.wishes.queries import WishView, load_view, load_wish, visible_wish
 from app.wishes.schemas import WishIn
-from app.wishes.timeline import Actor, actor_of
+from app.wishes.timeline import actor_of
 from app.wishes.transitions import HANDLERS, Ctx, Effect, dispatch_to_target
 
 _REFUSALS = {
@@ -162,95 +157,30 @@ async def create_wish(
 
     `daily_limit`: wishes this resident may order in 24 hours; checked after the key, so a replay never counts.
     """
-    # Reads first: neither a retry nor an order over the limit costs a WeChat call. Then the content check, with
-    # no transaction open; then the writes, which check both again, under the key's row and the resident's lock.
-    if idempotency_key is not None and (done := await _replayed(session, principal.id, idempotency_key)):
-        return await _view_after_write(session, done), False
-    if daily_limit is not None:
-        await check_daily_wishes(session, principal.id, daily_limit, utcnow(), lock=False)
+    # Reads first: neither a retry nor an order refused anyway costs a WeChat call. Then the content check, with
+    # no transaction open; then the writes, which check key and limit again (app/wishes/ordering.py).
+    order = await ordering.look(session, principal, body, idempotency_key, daily_limit)
+    if isinstance(order, int):
+        return await _view_after_write(session, order), False
     verdict = await moderation.screen(session, checker, principal, body)
-    if idempotency_key is not None and (replay := await _claim_key(session, principal.id, idempotency_key)):
-        return await _view_after_write(session, replay), False
-    if daily_limit is not None:
-        await check_daily_wishes(session, principal.id, daily_limit, utcnow())
-    wish = await _insert_wish(session, principal, body)
+    written = await ordering.write(session, order, verdict, daily_limit)
+    if isinstance(written, int):  # a concurrent twin with the same key made it
+        return await _view_after_write(session, written), False
+    await live.announce(session, written, Status.ordered)
+    if verdict is not Verdict.passed or body.target_member_id is not None:
+        return await _finish_rare_order(session, principal, written, verdict), True
+    return written, True
+
+
+async def _finish_rare_order(session: AsyncSession, principal: Principal, view: WishView, verdict: Verdict) -> WishView:
+    """Text held for review (the secretaries told), or an order through a member's service QR code (首问负责)."""
+    wish = await load_wish(session, view.id)
+    assert wish is not None  # written by this transaction
     await moderation.apply(session, wish, verdict)
-    if idempotency_key is not None:
-        await session.execute(
-            update(IdempotencyKey)
-            .where(IdempotencyKey.user_id == principal.id, IdempotencyKey.key == idempotency_key)
-            .values(wish_id=wish.id)
-        )
+    if wish.target_member_id is not None:
+        await _dispatch_to_target(session, principal, wish, wish.target_member_id, wish.created_at)
     await session.flush()
-    return await _view_after_write(session, wish.id), True
-
-
-async def _replayed(session: AsyncSession, user_id: int, key: str) -> int | None:
-    """The wish a committed request with this key made, if any."""
-    return await session.scalar(
-        select(IdempotencyKey.wish_id).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
-    )
-
-
-async def _claim_key(session: AsyncSession, user_id: int, key: str) -> int | None:
-    """Insert the key row first: a concurrent request with the same key waits on it, then finds our wish.
-
-    None: the key is ours (new). Otherwise the id of the wish it made. One statement when the key is new:
-    ON CONFLICT DO NOTHING rather than a savepoint around an INSERT that may fail.
-    """
-    claimed = await session.scalar(
-        insert(IdempotencyKey)
-        .values(user_id=user_id, key=key, created_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["user_id", "key"])
-        .returning(IdempotencyKey.id)
-    )
-    if claimed is not None:
-        return None
-    wish_id = await _replayed(session, user_id, key)
-    if wish_id is None:
-        raise Conflict("a request with this Idempotency-Key is still in progress")
-    return wish_id
-
-
-async def _insert_wish(session: AsyncSession, principal: Principal, body: WishIn) -> Wish:
-    user = principal.user
-    community_id = body.community_id or user.home_community_id
-    if community_id is None:
-        raise ValidationFailed(["body", "community_id"], "choose a community (or set your home first)")
-    grid_id = body.grid_id
-    if grid_id is None and community_id == user.home_community_id:
-        grid_id = user.home_grid_id
-    community = await check_community_grid(session, community_id, grid_id)
-    # Only what that community offers: the district's entries, its street's and its own (一社一特色).
-    category = await offered_category(session, community.path, id=body.category_id)
-    if category is None:
-        raise ValidationFailed(["body", "category_id"], f"category {body.category_id} is not offered there")
-    now = utcnow()
-    wish = Wish(
-        status=Status.ordered,
-        category_id=category.id,
-        title=body.title.strip(),
-        content=body.content.strip(),
-        address=body.address or user.home_address,
-        contact_phone=body.contact_phone or user.phone,
-        community_id=community_id,
-        community=community,  # loaded already: the live announcement reads its path
-        grid_id=grid_id,
-        resident_id=user.id,
-        target_member_id=body.target_member_id,
-        due_at=now + timedelta(hours=category.time_limit_hours),
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(wish)
-    await session.flush()
-    session.add(timeline.event(wish, "order", None, Status.ordered, Actor(principal.id, "resident"), now))
-    await live.announce(session, wish, Status.ordered)
-    fields = {"number": wish.number, "title": wish.title}
-    await notify(session, await secretaries_of(session, community_id), "wish_ordered", wish.id, **fields)
-    if body.target_member_id is not None:
-        await _dispatch_to_target(session, principal, wish, body.target_member_id, now)
-    return wish
+    return await _view_after_write(session, wish.id)
 
 
 async def _dispatch_to_target(
