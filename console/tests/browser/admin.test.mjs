@@ -143,6 +143,12 @@ test("金阳社区's admin adds its own catalog entry; the district's are read-o
   const resident = await login(server.url, 'demo-resident-jinyang-1')
   const offered = await api(server.url, resident.token, 'GET', '/api/v1/categories')
   assert.ok(offered.some((c) => c.code === 'errand') && !offered.some((c) => c.code === 'jy_haircut'))
+  // The street above is only browsed: no tabs but its children, no button, whatever the link asks for.
+  await openAdmin(page, '驼峰路街道', 'roles')
+  await page.locator('text=您不是该组织的管理员').waitFor()
+  assert.deepEqual(await page.locator('[data-test="admin-tabs"] .el-tabs__item').allInnerTexts(), ['下级组织'])
+  assert.equal(await page.locator('[data-test="add-child"]').count(), 0)
+  await shot(page, 'admin-10-not-mine')
   assert.deepEqual(errors, [])
 })
 
