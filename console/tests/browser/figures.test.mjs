@@ -210,3 +210,14 @@ test('a street admin sees their street and below; the district is refused in Chi
   // The only error the browser logs is the API's 404 itself.
   assert.ok(errors.length > 0 && errors.every((e) => /404/.test(e)), errors.join('\n'))
 })
+
+test('a secretary’s 统计督办 is their community’s figures, by grid', async () => {
+  const { page, errors } = await newPage(browser, server.url)
+  await signIn(page, 'demo-secretary-jinyang')
+  await page.locator('[data-test="nav-figures"]').click()
+  await page.locator('[data-test="rates-table"] .el-table__row', { hasText: '第一网格' }).waitFor()
+  assert.equal(await trail(page), '金阳社区')
+  assert.ok((await painted(page, 'chart-compare')) > 2000)
+  await shot(page, '20-figures-secretary')
+  assert.deepEqual(errors, [])
+})
