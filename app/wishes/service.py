@@ -20,6 +20,8 @@ from app.members.models import Member
 from app.notifications.service import notify
 from app.orgs.queries import secretaries_of
 from app.orgs.service import check_community_grid
+from app.photos.models import PhotoStage
+from app.photos.service import attach_to_wish
 from app.wechat.content import ContentScreen, Verdict
 from app.wishes import moderation, timeline
 from app.wishes.access import facts_of, lost_pool, parties_of
@@ -173,6 +175,7 @@ async def create_wish(
     if daily_limit is not None:
         await check_daily_wishes(session, principal.id, daily_limit, utcnow())
     wish = await _insert_wish(session, principal, body)
+    await attach_to_wish(session, wish.id, body.photo_ids, principal.id, PhotoStage.order)
     await moderation.apply(session, wish, verdict)
     if idempotency_key is not None:
         await session.execute(
