@@ -67,3 +67,16 @@ class MediaVerdict(Base):
     trace_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     suggest: Mapped[str] = mapped_column(String(16))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MediaLink(Base):
+    """A `media_url` an Open311 partner posted with a request: kept as the link it is, never fetched by us (it may
+    point anywhere; a fetch would be a request forgery aimed by a stranger). Shown back on GET while the wish has
+    no photo of its own."""
+
+    __tablename__ = "photo_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wish_id: Mapped[int] = mapped_column(ForeignKey("wishes.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

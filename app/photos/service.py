@@ -12,12 +12,13 @@ from collections.abc import Sequence
 from typing import BinaryIO
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
 from app.db import before_outside_call, utcnow
 from app.errors import AppError, TooLarge, ValidationFailed
-from app.photos.models import Photo, PhotoStage, PhotoStatus
+from app.photos.models import MediaLink, Photo, PhotoStage, PhotoStatus
 from app.photos.processing import CONTENT_TYPE, ImageWorkers, NotAnImage, TooManyPixels
 from app.photos.schemas import PhotoOut
 from app.photos.signing import signed_url
@@ -141,3 +142,30 @@ async def set_status(session: AsyncSession, photo_ids: Sequence[int], status: Ph
         .execution_options(synchronize_session=False)
     )
     return list(rows)
+
+
+async def keep_link(session: AsyncSession, wish_id: int, url: str) -> None:
+    """An Open311 `media_url`: stored as text, never fetched."""
+    session.add(MediaLink(wish_id=wish_id, url=url))
+    await session.flush()
+
+
+async def media_urls(session: AsyncSession, wish_ids: Sequence[int], settings: Settings) -> dict[int, str]:
+    """Open311's one `media_url` per request: its first photo that passed WeChat's check (a signed URL), else the
+    link the partner posted."""
+    if not wish_ids:
+        return {}
+    links = await session.execute(
+        select(MediaLink.wish_id, MediaLink.url).where(MediaLink.wish_id.in_(wish_ids)).order_by(MediaLink.id.desc())
+    )
+    urls = {int(wish_id): url for wish_id, url in links}
+    photos = await session.scalars(
+        select(Photo)
+        .where(Photo.wish_id.in_(wish_ids), Photo.status == PhotoStatus.passed)
+        .order_by(Photo.wish_id, Photo.id)
+        .ext(distinct_on(Photo.wish_id))
+    )
+    for photo in photos:
+        assert photo.wish_id is not None
+        urls[photo.wish_id] = photo_out(photo, settings).url
+    return urls

@@ -64,9 +64,23 @@ def upgrade() -> None:
         sa.Column("received_at", app.db.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("trace_id", name=op.f("pk_photo_media_verdicts")),
     )
+    op.create_table(
+        "photo_links",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("wish_id", sa.Integer(), nullable=False),
+        sa.Column("url", sa.String(length=500), nullable=False),
+        sa.Column("created_at", app.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["wish_id"], ["wishes.id"], name=op.f("fk_photo_links_wish_id_wishes"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_photo_links")),
+    )
+    op.create_index(op.f("ix_photo_links_wish_id"), "photo_links", ["wish_id"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_photo_links_wish_id"), table_name="photo_links")
+    op.drop_table("photo_links")
     op.drop_table("photo_media_verdicts")
     op.drop_index("ix_photos_removed", table_name="photos")
     op.drop_index("ix_photos_awaiting", table_name="photos")

@@ -57,13 +57,13 @@ async def served(
     base, state = fake_wechat
     state.media_delay = 0.05
     async with httpx.AsyncClient(base_url=base) as fake:
-        target = {"url": f"http://127.0.0.1:{port}/wechat/push", "token": TOKEN, "aes_key": AES_KEY * 0}
-        target["aes_key"] = served_settings.wechat_push_aes_key
+        aes_key = served_settings.wechat_push_aes_key
+        target = {"url": f"http://127.0.0.1:{port}/wechat/push", "token": TOKEN, "aes_key": aes_key}
         assert (await fake.post("/push-target", json=target)).status_code == 200
     app = create_app(served_settings)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     task = asyncio.create_task(server.serve())
-    while not server.started:
+    while not server.started:  # noqa: ASYNC110  (uvicorn's flag: no event to wait on)
         await asyncio.sleep(0.02)
     async with create_sessionmaker(app.state.engine)() as s, s.begin():
         await seed_session(s)
@@ -103,7 +103,7 @@ async def _wish_with_photo(api: Api) -> tuple[dict[str, Any], dict[str, Any]]:
 async def test_a_passed_photo_is_shown_to_the_secretary(
     served: tuple[Api, Settings], fake_wechat: tuple[str, FakeWeChatState]
 ) -> None:
-    api, settings = served
+    api, _ = served
     wish, photo = await _wish_with_photo(api)
 
     async def seen_by_secretary() -> bool:
