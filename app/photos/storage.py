@@ -14,9 +14,14 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 from urllib.parse import parse_qs, urlsplit
+
+from app.errors import ServiceUnavailable
+
+T = TypeVar("T")
 
 THUMB_SUFFIX = ".thumb.jpg"
 FULL_SUFFIX = ".jpg"
@@ -66,22 +71,28 @@ class S3Storage:
         return f"{self.prefix}{key}"
 
     async def put(self, key: str, data: bytes, content_type: str) -> None:
-        await asyncio.to_thread(
-            self.client.put_object, Bucket=self.bucket, Key=self._key(key), Body=data, ContentType=content_type
-        )
+        await self._call(self.client.put_object, Key=self._key(key), Body=data, ContentType=content_type)
 
     async def get(self, key: str) -> bytes | None:
-        return await asyncio.to_thread(self._get, self._key(key))
+        return await self._call(self._get, Key=self._key(key))
 
-    def _get(self, key: str) -> bytes | None:
+    def _get(self, Bucket: str, Key: str) -> bytes | None:  # boto3 names its arguments so
         try:
-            body: bytes = self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+            body: bytes = self.client.get_object(Bucket=Bucket, Key=Key)["Body"].read()
         except self.client.exceptions.NoSuchKey:
             return None
         return body
 
     async def delete(self, key: str) -> None:
-        await asyncio.to_thread(self.client.delete_object, Bucket=self.bucket, Key=self._key(key))
+        await self._call(self.client.delete_object, Key=self._key(key))
+
+    async def _call(self, fn: Callable[..., T], **kwargs: Any) -> T:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            return await asyncio.to_thread(fn, Bucket=self.bucket, **kwargs)
+        except (BotoCoreError, ClientError) as exc:  # the store is down, refuses our keys, lost the bucket
+            raise ServiceUnavailable(f"the photo store did not answer: {type(exc).__name__}") from exc
 
 
 def open_storage(url: str) -> Storage:
