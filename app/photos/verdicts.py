@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -45,6 +45,13 @@ async def take_push(session: AsyncSession, message: dict[str, Any]) -> None:
         .values(trace_id=trace_id, suggest=suggest)
         .on_conflict_do_nothing(index_elements=["trace_id"])
     )
+    await settle(session, trace_id)
+
+
+async def record_trace(session: AsyncSession, photo_id: int, trace_id: str) -> None:
+    """The worker's side: WeChat took the check under `trace_id`; a verdict already pushed for it settles now."""
+    await lock_trace(session, trace_id)
+    await session.execute(update(Photo).where(Photo.id == photo_id).values(check_trace_id=trace_id))
     await settle(session, trace_id)
 
 

@@ -21,7 +21,7 @@ from app.db import utcnow
 from app.photos.models import MediaVerdict, Photo, PhotoStatus
 from app.photos.signing import signed_url
 from app.photos.storage import FULL_SUFFIX, THUMB_SUFFIX, Storage
-from app.photos.verdicts import lock_trace, settle, to_review
+from app.photos.verdicts import record_trace, to_review
 from app.wechat.client import Scene, WeChatClient
 from app.wechat.errors import WeChatError, WeChatUnreachable
 
@@ -68,9 +68,7 @@ class PhotoWorker:
                 log.warning("image check of photo %s not sent (tried again after the lease): %s", photo_id, exc)
                 continue
             async with self.sessionmaker() as session, session.begin():
-                await lock_trace(session, trace_id)
-                await session.execute(update(Photo).where(Photo.id == photo_id).values(check_trace_id=trace_id))
-                await settle(session, trace_id)
+                await record_trace(session, photo_id, trace_id)
         return len(claimed)
 
     async def _claim(self) -> list[tuple[int, str]]:
