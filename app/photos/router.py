@@ -60,6 +60,7 @@ WorkersDep = Annotated[ImageWorkers, Depends(_workers)]
     status_code=201,
     summary="upload a photo (wx.uploadFile, name 'file')",
     responses={
+        400: problem_doc("a multipart body that cannot be parsed, or more than one file (code bad_request)"),
         413: problem_doc("over PHOTO_MAX_BYTES (code too_large)"),
         422: problem_doc("not a whole JPEG, PNG or WebP (invalid_image), or too many pixels (too_many_pixels)"),
     },

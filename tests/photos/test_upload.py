@@ -128,3 +128,21 @@ async def test_a_signed_url_works_only_as_signed_and_until_it_expires(api: Api) 
     assert (await api.client.get(f"{other}?{parts.query}")).status_code == 404, "a signature is for one variant"
     expired = "exp=1000&sig=" + parts.query.split("sig=")[1]
     assert (await api.client.get(f"{parts.path}?{expired}")).status_code == 404
+
+
+async def test_a_broken_multipart_body_or_two_files_are_refused_and_store_nothing(
+    api: Api, session: AsyncSession
+) -> None:
+    headers = {**(await api.login(R)), "content-type": "multipart/form-data; boundary=b"}
+    resp = await api.client.post(
+        "/api/v1/uploads", content=b"--b\r\nContent-Disposition: form-data\r\n", headers=headers
+    )
+    assert resp.status_code == 422, resp.text  # no field named: no file
+    assert resp.headers["content-type"] == "application/problem+json"
+    two = [
+        ("file", ("a.jpg", images.encoded("JPEG"), "image/jpeg")),
+        ("file", ("b.jpg", images.encoded("JPEG"), "image/jpeg")),
+    ]
+    resp = await api.client.post("/api/v1/uploads", files=two, headers=await api.login(R))
+    assert resp.status_code == 400, resp.text
+    assert await photo_count(session) == 0
