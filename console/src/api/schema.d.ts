@@ -11601,6 +11601,36 @@ export interface operations {
                     "application/json": components["schemas"]["PhotoOut"];
                 };
             };
+            /** @description a multipart body that cannot be parsed, or more than one file (code bad_request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
             /** @description missing, bad or expired token (code unauthorized) */
             401: {
                 headers: {
