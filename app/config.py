@@ -257,6 +257,24 @@ class PrivacySettings(_Group):
     retention_days: int = Field(default=180, ge=1)
 
 
+class PhotoSettings(_Group):
+    """Photos on wishes (app/photos): where they are kept, what is accepted, how long WeChat's check may take."""
+
+    # file:PATH (a directory; relative to where the app runs) or s3://BUCKET/PREFIX?endpoint=URL&region=R.
+    storage_url: str = Field(default="file:var/photos", pattern=r"^(file:|s3://)\S+$")
+    # The largest upload, and the most pixels an image may have (refused before decoding: the bomb guard).
+    photo_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    photo_max_pixels: int = Field(default=40_000_000, ge=10_000)
+    # Images decoded at once in one API process (each may take ~4 bytes per pixel while it is processed).
+    photo_workers: int = Field(default=2, ge=1, le=32)
+    # No verdict from WeChat's image check within this many seconds: the photo goes before the secretaries.
+    photo_review_after_seconds: float = Field(default=30 * 60, gt=0)
+    # How long a photo's signed URL works (the mini-program's <image src>; WeChat fetching it for the check).
+    photo_url_seconds: int = Field(default=15 * 60, ge=10)
+    # The photo worker: how often it sends image checks, settles overdue ones and deletes removed bytes.
+    photo_poll_seconds: float = Field(default=2.0, gt=0)
+
+
 class ObservabilitySettings(_Group):
     """What the service shows of itself: API docs, metrics, logs (app/observability)."""
 
@@ -286,6 +304,7 @@ class Settings(
     StatsSettings,
     LimitsSettings,
     PrivacySettings,
+    PhotoSettings,
     ObservabilitySettings,
 ):
     """All settings, flat as the environment names them (RELAY_BATCH_SIZE is `relay_batch_size`), defined by

@@ -30,6 +30,10 @@ from app.open311.edge import Open311Errors
 from app.open311.keys import router as open311_keys_router
 from app.open311.router import router as open311_router
 from app.orgs.router import router as orgs_router
+from app.photos.processing import ImageWorkers
+from app.photos.router import UPLOADS
+from app.photos.router import router as photos_router
+from app.photos.storage import open_storage
 from app.privacy.router import router as privacy_router
 from app.pubsub import open_hub
 from app.stats.router import router as stats_router
@@ -56,14 +60,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = create_engine(url)
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine)
+        app.state.storage = open_storage(settings.storage_url)
+        app.state.image_workers = ImageWorkers(settings.photo_workers, settings.photo_max_pixels)
         async with open_hub(url) as hub, open_wechat(settings) as wechat:
             app.state.pubsub = hub
             app.state.standing = await StandingCache.listening(hub, settings.standing_cache_seconds)
             app.state.standing.watch(engine)
             app.state.wechat = wechat
             app.state.content_screen = ContentScreen(wechat, settings.wechat_content_check_fail_closed)
-            async with background_relay(app.state.sessionmaker, wechat, settings):
+            async with background_relay(app.state.sessionmaker, wechat, settings, app.state.storage):
                 yield
+        app.state.image_workers.close()
         await engine.dispose()
 
     app = FastAPI(
@@ -82,7 +89,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     # The last added is outermost: the request id and timing see every answer, the 413s included; Open311's error
     # format is put on every error under its prefix, the 500s of RequestContextMiddleware included.
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # An upload's multipart wrapping (boundaries, headers, a form field or two) fits in the extra 64 KiB.
+    uploads = {UPLOADS: settings.photo_max_bytes + 64 * 1024}
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, per_path=uploads)
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(Open311Errors, prefix=open311_router.prefix)
     for router in (
@@ -93,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         catalog_router,
         members_router,
         wishes_router,
+        photos_router,
         notifications_router,
         subscriptions_router,
         push_router,

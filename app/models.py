@@ -9,6 +9,7 @@ from app.members.models import Member, MemberReport, ServiceRecord
 from app.notifications.models import Notification, SubscriptionQuota, WeChatFlag
 from app.open311.models import PartnerKey
 from app.orgs.models import Org, RoleAssignment
+from app.photos.models import MediaLink, MediaVerdict, Photo
 from app.privacy.models import ContactAccess
 from app.wechat.models import PushEvent, Wxacode
 from app.wishes.models import IdempotencyKey, Wish, WishEvent
@@ -19,11 +20,14 @@ __all__ = [
     "ConsoleTicket",
     "ContactAccess",
     "IdempotencyKey",
+    "MediaLink",
+    "MediaVerdict",
     "Member",
     "MemberReport",
     "Notification",
     "Org",
     "PartnerKey",
+    "Photo",
     "PushEvent",
     "RateCounter",
     "RoleAssignment",

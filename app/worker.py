@@ -22,6 +22,8 @@ import app.models  # noqa: F401  (every table: the ORM resolves the foreign keys
 from app.config import Settings
 from app.db import create_engine, create_sessionmaker
 from app.notifications.relay import Relay
+from app.photos.storage import Storage, open_storage
+from app.photos.worker import PhotoWorker
 from app.supervision.sweeper import run_sweeper
 from app.wechat.client import WeChatClient, open_wechat
 
@@ -41,8 +43,11 @@ async def run_worker(settings: Settings) -> None:
         async with open_wechat(settings) as wechat:
             log.info("relay started: WeChat at %s", settings.resolved_wechat_api_base)
             sessionmaker = create_sessionmaker(engine)
+            photos = PhotoWorker(sessionmaker, wechat, open_storage(settings.storage_url), settings)
             await asyncio.gather(
-                Relay(sessionmaker, wechat, settings).run_forever(stop), _sweeper(sessionmaker, settings, stop)
+                Relay(sessionmaker, wechat, settings).run_forever(stop),
+                _sweeper(sessionmaker, settings, stop),
+                photos.run_forever(stop),
             )
     finally:
         await engine.dispose()
@@ -51,21 +56,24 @@ async def run_worker(settings: Settings) -> None:
 
 @contextlib.asynccontextmanager
 async def background_relay(
-    sessionmaker: async_sessionmaker[AsyncSession], wechat: WeChatClient, settings: Settings
+    sessionmaker: async_sessionmaker[AsyncSession], wechat: WeChatClient, settings: Settings, storage: Storage
 ) -> AsyncIterator[None]:
-    """The relay and the sweeper as tasks of the serving process, while the context is open (if RELAY_IN_PROCESS)."""
+    """The relay, the sweeper and the photo worker as tasks of the serving process, while the context is open (if
+    RELAY_IN_PROCESS)."""
     if not settings.relay_in_process:
         yield
         return
     stop = asyncio.Event()
     relay = asyncio.create_task(Relay(sessionmaker, wechat, settings).run_forever(stop), name="relay")
     sweeper = asyncio.create_task(_sweeper(sessionmaker, settings, stop), name="sweeper")
+    photos = PhotoWorker(sessionmaker, wechat, storage, settings)
+    photo_task = asyncio.create_task(photos.run_forever(stop), name="photos")
     try:
         yield
     finally:
         stop.set()
         try:
-            await asyncio.wait_for(asyncio.gather(relay, sweeper), STOP_GRACE_SECONDS)
+            await asyncio.wait_for(asyncio.gather(relay, sweeper, photo_task), STOP_GRACE_SECONDS)
         except TimeoutError:
             log.warning("relay did not stop within %ss; its claimed messages will end failed", STOP_GRACE_SECONDS)
 

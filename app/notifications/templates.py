@@ -85,6 +85,19 @@ TEMPLATES: dict[str, Template] = {
         status="待复核",
         note="有文字需要人工复核",
     ),
+    "photo_removed": Template(
+        "照片已删除",
+        "您上传的一张照片{reason}未通过内容安全检查,已删除,其他人看不到它。",
+        key="wish_status",
+        status="已删除",
+        note="照片未通过内容安全检查",
+    ),
+    "photo_review": Template(
+        "照片待复核",
+        "心愿「{title}」({number})的一张照片需要人工复核,复核前只有上传者和社区能看到。",
+        status="待复核",
+        note="有照片需要人工复核",
+    ),
     "report_approved": Template(
         "报到已通过",
         "您在{name}的党员报到已通过,欢迎参与志愿服务。",

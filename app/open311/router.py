@@ -6,6 +6,7 @@ reads back the requests it posted (residents' own wishes from the mini-program a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
@@ -17,11 +18,13 @@ from pydantic import ValidationError
 from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.auth.deps import SettingsDep
 from app.auth.models import User
 from app.auth.principal import Principal
 from app.bounds import out_of_service
 from app.catalog.models import Category
 from app.catalog.service import catalog_query, offered_category, path_of
+from app.config import Settings
 from app.db import SessionDep, utcnow
 from app.open311.formats import DOCUMENTS, OPEN311_RESPONSES, Fmt, Open311Error, Open311Route, respond
 from app.open311.keys import authenticate
@@ -36,6 +39,7 @@ from app.open311.mapping import (
 )
 from app.open311.models import PartnerKey
 from app.orgs.models import Org
+from app.photos.service import keep_link, media_urls
 from app.privacy.access_log import log_partner_views
 from app.wechat.content import ContentScreenDep
 from app.wishes.machine import OPEN_STATUSES
@@ -51,6 +55,7 @@ OK: dict[int | str, dict[str, Any]] = {
 WINDOW_DAYS = 90  # GeoReport's default window for GET requests, and the longest we serve
 MAX_ROWS = 1000
 MAX_FORM_BYTES = 64 * 1024
+MAX_MEDIA_URL = 500  # photo_links.url
 # When this interface last changed (GeoReport's discovery `changeset`): whole seconds with an offset, as every time.
 CHANGESET = datetime(2026, 12, 7, tzinfo=UTC)
 # The wish's content holds the description whole (plus the contact's name): longer is refused, never cut.
@@ -111,6 +116,7 @@ async def service_definition(
 async def list_requests(
     fmt: Fmt,
     session: SessionDep,
+    settings: SettingsDep,
     api_key: Param = None,
     api_key_header: KeyHeader = None,
     service_request_id: Param = None,
@@ -131,7 +137,7 @@ async def list_requests(
     rows = await session.execute(query.order_by(Wish.id.desc()).limit(MAX_ROWS))
     shown = [row for row in rows if wanted is None or row[0].number in wanted]
     await log_partner_views(session, key.user_id, [row[0] for row in shown], "open311_list")
-    return respond(fmt, "service_requests", "request", [request_of(*row) for row in shown])
+    return respond(fmt, "service_requests", "request", await _with_media(session, settings, shown))
 
 
 @router.get(
@@ -141,7 +147,12 @@ async def list_requests(
     summary="one request this api_key posted",
 )
 async def get_request(
-    service_request_id: str, fmt: Fmt, session: SessionDep, api_key: Param = None, api_key_header: KeyHeader = None
+    service_request_id: str,
+    fmt: Fmt,
+    session: SessionDep,
+    settings: SettingsDep,
+    api_key: Param = None,
+    api_key_header: KeyHeader = None,
 ) -> Response:
     key = await _partner(session, api_key_header, api_key)
     wish_id = id_from_number(service_request_id)
@@ -149,7 +160,13 @@ async def get_request(
     if row is None or row[0].number != service_request_id:
         raise Open311Error(404, f"service request {service_request_id} not found")
     await log_partner_views(session, key.user_id, [row[0]], "open311_detail")
-    return respond(fmt, "service_requests", "request", [request_of(*row)])
+    return respond(fmt, "service_requests", "request", await _with_media(session, settings, [row]))
+
+
+async def _with_media(session: AsyncSession, settings: Settings, rows: Sequence[Any]) -> list[dict[str, Any]]:
+    """The requests, each with `media_url`: a photo that passed WeChat's check, or the link the partner posted."""
+    urls = await media_urls(session, [row[0].id for row in rows], settings)
+    return [request_of(*row) | {"media_url": urls.get(row[0].id)} for row in rows]
 
 
 FORM_FIELDS = (
@@ -198,6 +215,8 @@ async def post_request(
     wish, _ = await create_wish(session, checker, principal, _wish_in(form, category, key.org_id, point), None)
     if point is not None:
         await session.execute(update(Wish).where(Wish.id == wish.id).values(lat=point.lat, long=point.long))
+    if media := _media_link(form):
+        await keep_link(session, wish.id, media)
     notice = SERVICE_NOTICE.format(hours=category.time_limit_hours)
     body = [{"service_request_id": wish.number, "service_notice": notice, "account_id": None}]
     return respond(fmt, "service_requests", "request", body, status=201)
@@ -300,6 +319,16 @@ def _point(form: dict[str, str]) -> Point | None:
     if not (abs(point.lat) <= 90 and abs(point.long) <= 180):
         raise Open311Error(400, "lat and long must be decimal degrees, both given")
     return point
+
+
+def _media_link(form: dict[str, str]) -> str | None:
+    """GeoReport's `media_url`: a link to the partner's own copy of an image, kept as text and never fetched."""
+    url = form.get("media_url", "").strip()
+    if not url:
+        return None
+    if len(url) > MAX_MEDIA_URL or not url.startswith(("https://", "http://")) or any(c.isspace() for c in url):
+        raise Open311Error(400, f"media_url must be an http(s) URL of at most {MAX_MEDIA_URL} characters")
+    return url
 
 
 def _location(form: dict[str, str], point: Point | None) -> str | None:

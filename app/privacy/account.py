@@ -18,6 +18,7 @@ from app.errors import Conflict
 from app.members.models import Member, MemberReport, ReportStatus
 from app.notifications.models import Notification
 from app.notifications.schemas import NotificationOut
+from app.photos.erasure import erase_for_account, export_of
 from app.privacy.models import ContactAccess
 from app.privacy.schemas import (
     AccountExport,
@@ -41,7 +42,7 @@ IN_SERVICE = (Status.accepted,)
 CANCELLABLE = (Status.ordered, Status.dispatched)
 
 
-async def export_account(session: AsyncSession, principal: Principal) -> AccountExport:
+async def export_account(session: AsyncSession, principal: Principal, settings: Settings) -> AccountExport:
     uid = principal.id
     wishes = list(
         await session.scalars(
@@ -69,6 +70,7 @@ async def export_account(session: AsyncSession, principal: Principal) -> Account
         exported_at=utcnow(),
         profile=profile,
         wishes=[_wish(w, events[w.id]) for w in wishes],
+        photos=await export_of(session, uid, settings),
         notifications=[NotificationOut.model_validate(n) for n in notifications],
         member_reports=[MemberReportExport.model_validate(r) for r in reports],
         contact_views=[ContactViewExport.model_validate(v) for v in views],
@@ -85,7 +87,7 @@ def _wish(wish: Wish, events: list[EventExport]) -> WishExport:
 
 async def delete_account(session: AsyncSession, principal: Principal, settings: Settings) -> None:
     """Close the account: open wishes cancelled through the machine (so the people on them hear of it), every wish
-    kept for the figures but without contact, the person's names and numbers replaced, the user marked deleted
+    kept for the figures but without contact or photos, the person's names and numbers replaced, the user marked deleted
     (its tokens stop working) and its openid freed (the same WeChat user may sign up afresh)."""
     if principal.grants:
         raise Conflict("a staff account is closed by an admin: ask them to remove your secretary / admin roles")
@@ -102,6 +104,7 @@ async def delete_account(session: AsyncSession, principal: Principal, settings: 
         .execution_options(synchronize_session=False)
     )
     await _retire_memberships(session, principal.id)
+    await erase_for_account(session, principal.id, utcnow())
     _scrub(principal)
     await session.flush()
 

@@ -1,4 +1,5 @@
-"""Retention (PIPL: kept no longer than needed): the contact of a closed wish is erased after RETENTION_DAYS."""
+"""Retention (PIPL: kept no longer than needed): the contact and photos of a closed wish are erased after
+RETENTION_DAYS."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import create_engine, create_sessionmaker
 from app.limits.counters import prune_counters
+from app.photos.erasure import erase_closed
 from app.wishes.machine import Status
 from app.wishes.models import Wish
 
@@ -42,7 +44,11 @@ async def run_retention(database_url: str, now: datetime, days: int) -> str:
     try:
         async with create_sessionmaker(engine)() as session, session.begin():
             wishes = await anonymise_closed(session, now, days)
+            photos = await erase_closed(session, now, days)
             counters = await prune_counters(session, now)
     finally:
         await engine.dispose()
-    return f"contact erased from {wishes} wishes closed over {days} days ago; {counters} expired rate counters dropped"
+    return (
+        f"contact erased from {wishes} wishes closed over {days} days ago, {photos} of their photos removed (the "
+        f"photo worker deletes the files); {counters} expired rate counters dropped"
+    )

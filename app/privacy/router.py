@@ -13,8 +13,8 @@ router = APIRouter(prefix="/api/v1", tags=["privacy"])
 
 
 @router.get("/me/export", response_model=AccountExport, summary="a copy of everything kept about me")
-async def export_me(session: SessionDep, principal: CurrentUser) -> AccountExport:
-    return await export_account(session, principal)
+async def export_me(session: SessionDep, principal: CurrentUser, settings: SettingsDep) -> AccountExport:
+    return await export_account(session, principal, settings)
 
 
 @router.delete(

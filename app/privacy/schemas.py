@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.auth.schemas import RoleOut
 from app.notifications.schemas import NotificationOut
+from app.photos.schemas import PhotoOut
 
 
 class _FromRow(BaseModel):
@@ -80,6 +81,7 @@ class AccountExport(BaseModel):
     exported_at: datetime
     profile: ProfileExport
     wishes: list[WishExport]
+    photos: list[PhotoOut] = Field(description="the photos I uploaded that are kept, with URLs good for a while")
     notifications: list[NotificationOut]
     member_reports: list[MemberReportExport]
     contact_views: list[ContactViewExport]

@@ -193,6 +193,13 @@ class WeChatClient:
         data = await self._call("/wxa/msg_sec_check", body)
         return Suggest(data["result"]["suggest"])
 
+    async def media_check_async(self, openid: str, scene: Scene, media_url: str) -> str:
+        """`wxa/media_check_async` version 2 on an image (media_type 2) that WeChat downloads from `media_url`; the
+        verdict comes later as the `wxa_media_check` push event under the trace_id returned here."""
+        body = {"media_url": media_url, "media_type": 2, "version": 2, "scene": int(scene), "openid": openid}
+        data = await self._call("/wxa/media_check_async", body)
+        return str(data["trace_id"])
+
     async def send_subscribe(self, message: dict[str, Any]) -> str | None:
         """`cgi-bin/message/subscribe/send`; returns WeChat's msgid (matched later by subscribe_msg_sent_event)."""
         data = await self._call("/cgi-bin/message/subscribe/send", message)

@@ -21,6 +21,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
+from app.wechat.fake_media import media_routes
 from app.wechat.fake_page import render_page
 from app.wechat.fake_state import FakeWeChatState, valid_openid
 from app.wechat.keywords import is_valid, keyword_type
@@ -160,6 +161,7 @@ def create_fake_wechat_app(state: FakeWeChatState | None = None) -> FastAPI:
     _token_routes(fake, st, trouble)
     _message_routes(fake, st, with_token)
     _wxa_routes(fake, st, with_token)
+    media_routes(fake, st, with_token)
     _dev_routes(fake, st)
     return fake
 

@@ -54,6 +54,15 @@ class Faults:
     held: int = 0
 
 
+@dataclass(frozen=True)
+class PushTarget:
+    """Where WeChat posts message pushes (the mini-program's 消息推送 setting): URL, Token, EncodingAESKey."""
+
+    url: str
+    token: str
+    aes_key: str = ""
+
+
 @dataclass
 class FakeWeChatState:
     appid: str = "wx-dev-appid"
@@ -72,6 +81,11 @@ class FakeWeChatState:
     messages: list[dict[str, Any]] = field(default_factory=list)  # accepted subscribe messages, oldest first
     calls: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=200))
     faults: Faults = field(default_factory=Faults)
+    # The image check (app/wechat/fake_media.py): where verdicts are pushed, each user's verdict, what was judged.
+    push: PushTarget | None = None
+    media_verdicts: dict[str, str] = field(default_factory=dict)
+    media_delay: float = 0.2
+    media_checks: list[dict[str, Any]] = field(default_factory=list)
     _msgids: itertools.count[int] = field(default_factory=lambda: itertools.count(1_700_000_000_000))
 
     @classmethod
@@ -81,6 +95,13 @@ class FakeWeChatState:
             templates={t.id: list(t.fields.values()) for t in settings.wechat_templates.values()},
             risky_words=list(settings.wechat_fake_risky_words),
             token_lifetime=settings.wechat_fake_token_lifetime_seconds,
+            push=PushTarget(
+                f"{settings.resolved_public_base_url}/wechat/push",
+                settings.wechat_push_token,
+                settings.wechat_push_aes_key,
+            )
+            if settings.wechat_push_token
+            else None,
         )
 
     # -- access tokens ---------------------------------------------------------------------------------------
@@ -157,6 +178,8 @@ class FakeWeChatState:
         self.messages.clear()
         self.calls.clear()
         self.faults = Faults()
+        self.media_verdicts.clear()
+        self.media_checks.clear()
 
 
 def valid_openid(openid: object) -> bool:

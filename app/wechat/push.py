@@ -1,5 +1,5 @@
 """WeChat message push (消息推送): `GET /wechat/push` answers the URL check, `POST /wechat/push` takes the
-subscribe-message events and keeps quotas true.
+subscribe-message events and keeps quotas true, and hands the image checks' verdicts (`wxa_media_check`) to photos.
 
 wechatpy does the signature check and the AES decryption: its `check_signature` and `WeChatCrypto` are small,
 sound and maintained for exactly this. The events themselves (which wechatpy 1.8 does not parse) are read here,
@@ -39,6 +39,7 @@ from app.db import SessionDep, utcnow
 from app.errors import PROBLEM_RESPONSES, AppError, Forbidden, NotFound
 from app.notifications import quota
 from app.notifications.models import Notification, WeChatStatus
+from app.photos.verdicts import MEDIA_CHECK_EVENT, take_push
 from app.wechat.models import PushEvent, PushNonce
 
 log = logging.getLogger(__name__)
@@ -123,6 +124,8 @@ async def receive(
         return PlainTextResponse("success")
     if event is not None:
         await apply(session, event, settings)
+    elif message.get("MsgType") == "event" and message.get("Event") == MEDIA_CHECK_EVENT:
+        await take_push(session, message)  # an image check's verdict (app/photos/verdicts.py)
     return PlainTextResponse("success")
 
 

@@ -11,6 +11,8 @@ from app.db import AutocommitReads, SessionDep, utcnow
 from app.errors import PROBLEM_RESPONSES, RATE_LIMITED_RESPONSES
 from app.ids import IdPath, IdQuery
 from app.paging import Cursor, Limit, Page, decode_cursor, next_cursor
+from app.photos.models import PhotoStage
+from app.photos.service import attach_to_wish
 from app.privacy.access_log import log_contact_views
 from app.wechat.content import ContentScreenDep
 from app.wishes import service
@@ -25,6 +27,7 @@ from app.wishes.schemas import (
     OptionalReasonIn,
     RateIn,
     ReasonIn,
+    ReopenIn,
     WishDetail,
     WishIn,
     WishOut,
@@ -134,9 +137,11 @@ class _Acting:
     ) -> None:
         self.session, self.principal, self.settings, self.checker = session, principal, settings, checker
 
-    async def act(self, action: Action, wish_id: int, body: BaseModel) -> WishOut:
+    async def act(self, action: Action, wish_id: int, body: BaseModel, photos: PhotoStage | None = None) -> WishOut:
         session, principal, settings = self.session, self.principal, self.settings
         wish = await service.transition(session, self.checker, principal, wish_id, action, body, settings)
+        if photos is not None:  # in the transition's transaction: a refused photo id undoes the move
+            await attach_to_wish(session, wish_id, getattr(body, "photo_ids", []), principal.id, photos)
         await log_contact_views(session, principal, [wish], via=action)
         return wish_out(wish, principal, utcnow(), settings.reopen_days)
 
@@ -166,7 +171,7 @@ async def decline(wish_id: IdPath, body: Annotated[ReasonIn, Body()], acting: Ac
 
 @_action(Action.complete)
 async def complete(wish_id: IdPath, acting: Acting, body: Annotated[CompleteIn | None, Body()] = None) -> WishOut:
-    return await acting.act(Action.complete, wish_id, body or CompleteIn())
+    return await acting.act(Action.complete, wish_id, body or CompleteIn(), PhotoStage.result)
 
 
 @_action(Action.reject)
@@ -185,5 +190,5 @@ async def rate(wish_id: IdPath, body: Annotated[RateIn, Body()], acting: Acting)
 
 
 @_action(Action.reopen)
-async def reopen(wish_id: IdPath, body: Annotated[ReasonIn, Body()], acting: Acting) -> WishOut:
-    return await acting.act(Action.reopen, wish_id, body)
+async def reopen(wish_id: IdPath, body: Annotated[ReopenIn, Body()], acting: Acting) -> WishOut:
+    return await acting.act(Action.reopen, wish_id, body, PhotoStage.reopen)

@@ -1,14 +1,25 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import AfterValidator, BaseModel, Field, model_validator
 
 from app.bounds import MAX_DEADLINE, deadline_too_far
 from app.ids import Id
 from app.wishes.machine import Action, Status
 
 PHONE = r"^\+?[0-9][0-9\- ]{5,19}$"
+
+
+def _distinct(ids: list[int]) -> list[int]:
+    if len(set(ids)) != len(ids):
+        raise ValueError("a photo id is listed twice")
+    return ids
+
+
+# Upload ids (POST /api/v1/uploads) to attach: the caller's own, not yet on a wish; at most nine (app/photos).
+PhotoIds = Annotated[list[Id], Field(max_length=9), AfterValidator(_distinct)]
 
 
 class WishIn(BaseModel):
@@ -20,6 +31,7 @@ class WishIn(BaseModel):
     community_id: Id | None = None
     grid_id: Id | None = None
     target_member_id: Id | None = None
+    photo_ids: PhotoIds = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _not_blank(self) -> WishIn:
@@ -137,6 +149,11 @@ class OptionalReasonIn(_Body):
 class CompleteIn(_Body):
     note: str | None = Field(default=None, max_length=200)
     service_minutes: int | None = Field(default=None, ge=0, le=24 * 60)
+    photo_ids: PhotoIds = Field(default_factory=list)  # the result
+
+
+class ReopenIn(ReasonIn):
+    photo_ids: PhotoIds = Field(default_factory=list)  # what is still wrong
 
 
 class RateIn(_Body):
@@ -157,5 +174,5 @@ ACTION_BODIES: dict[Action, type[_Body]] = {
     Action.reject: ReasonIn,
     Action.cancel: OptionalReasonIn,
     Action.rate: RateIn,
-    Action.reopen: ReasonIn,
+    Action.reopen: ReopenIn,
 }

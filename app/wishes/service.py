@@ -15,6 +15,8 @@ from app.db import utcnow
 from app.errors import AlreadyTaken, Conflict, Forbidden, InvalidTransition, NotFound
 from app.members.models import Member
 from app.notifications.service import notify
+from app.photos.models import PhotoStage
+from app.photos.service import attach_to_wish
 from app.wechat.content import ContentScreen, Verdict
 from app.wishes import live, moderation, ordering, timeline
 from app.wishes.access import facts_of, lost_pool, parties_of
@@ -167,6 +169,7 @@ async def create_wish(
     if isinstance(written, int):  # a concurrent twin with the same key made it
         return await _view_after_write(session, written), False
     await live.announce(session, written, Status.ordered)
+    await attach_to_wish(session, written.id, body.photo_ids, principal.id, PhotoStage.order)
     if verdict is not Verdict.passed or body.target_member_id is not None:
         return await _finish_rare_order(session, principal, written, verdict), True
     return written, True

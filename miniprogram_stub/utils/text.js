@@ -61,6 +61,9 @@ const errors = {
   not_staff: { msg: '工作台仅供社区书记和管理员登录，您的账号没有相应身份', modal: true },
   ticket_expired: { msg: '二维码已过期，请在电脑上刷新二维码后重新扫码', modal: true },
   ticket_used: { msg: '该二维码已使用过，请在电脑上刷新二维码后重新扫码', modal: true },
+  invalid_image: { msg: '这个文件不是照片或已损坏，请换一张' },
+  too_many_pixels: { msg: '照片尺寸太大，请换一张' },
+  too_large: { msg: '照片太大了（最大10MB），请换一张' },
   network: { msg: '网络不通，请检查网络后重试' },
   server: { msg: '服务器开小差了，请稍后再试' },
   unknown: { msg: '操作失败，请稍后再试' },
@@ -135,6 +138,16 @@ const pages = {
   myWishes: {
     empty: '您还没有提过心愿',
     order: '去点单',
+  },
+  photos: {
+    add: '添加照片',
+    max: '最多9张照片',
+    uploading: '照片上传中',
+    remove: '删除',
+    pending: '审核中',
+    review: '待复核',
+    title: '照片',
+    stages: { order: '居民拍摄', result: '办结照片', reopen: '返工照片' },
   },
   detail: {
     number: '工单号',

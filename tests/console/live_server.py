@@ -62,6 +62,11 @@ def _serve(url: str) -> None:
         host="127.0.0.1",
         port=port,
         relay_in_process=True,
+        # Photos in a throwaway directory; no push configured, so a photo goes to review after 2 s (the console's
+        # photo test reviews one), the photo worker looking twice a second.
+        storage_url=f"file:{tempfile.mkdtemp(prefix='xinyuan-console-photos-')}",
+        photo_review_after_seconds=2,
+        photo_poll_seconds=0.5,
         _env_file=None,  # type: ignore[call-arg]
     )
     server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))

@@ -17,6 +17,7 @@ import pytest
 from fastapi import FastAPI
 
 from tests.helpers import PROBLEM, Api
+from tests.photos import images
 from tests.trust.personas import PERSONAS, World, make_world
 
 _n = itertools.count()
@@ -131,6 +132,23 @@ def console_ticket(poll: bool = False) -> Setup:
     return setup
 
 
+def photo_case() -> Setup:
+    """A photo the owner uploaded with a new wish, still awaiting WeChat's check: only its uploader sees it."""
+
+    async def setup(world: World, persona: str) -> tuple[dict[str, Any], Any]:
+        owner = PERSONAS["owner"] or ""
+        files = {"file": ("tap.png", _PNG, "image/png")}
+        resp = await world.api.client.post("/api/v1/uploads", files=files, headers=await world.api.login(owner))
+        assert resp.status_code == 201, resp.text
+        await world.api.order(owner, photo_ids=[resp.json()["id"]])
+        return {"photo_id": resp.json()["id"]}, {"decision": "keep"}
+
+    return setup
+
+
+_PNG = images.encoded("PNG")
+
+
 async def _dev_session_body(world: World, persona: str) -> dict[str, Any]:
     return {"user_id": await world.api.uid(PERSONAS["secretary"] or "")}
 
@@ -236,6 +254,15 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/wishes/{wish_id}/reopen"): Case(
         wish_in("done", {"reason": "没修好"}),
         only({"owner": 200, "assignee": 403, "secretary": 403, "district_admin": 403}, 404),
+    ),
+    # Photos: an upload needs a multipart file (this JSON body is refused after sign-in); a wish's photos follow
+    # the wish's standing; a pending photo is its uploader's alone (the review is 403 to them, 404 to the rest);
+    # the bytes need a signed URL (without one, 422 for everyone).
+    ("POST", "/api/v1/uploads"): Case(plain({"x": 1}), everyone(422)),
+    ("GET", "/api/v1/wishes/{wish_id}/photos"): Case(wish_in("dispatched"), only(WISH_VIEWERS, 404)),
+    ("POST", "/api/v1/photos/{photo_id}/review"): Case(photo_case(), only({"owner": 403}, 404)),
+    ("GET", "/media/photos/{photo_id}/{variant}"): Case(
+        plain(None, photo_id=1, variant="full"), everyone(422, anonymous=422)
     ),
     ("GET", "/api/v1/notifications"): Case(plain(), everyone(200)),
     # WeChat: consents, phone, service QR codes, the push callback (public; 404 until WECHAT_PUSH_TOKEN is set).

@@ -17,6 +17,8 @@ export type Member = S['MemberOut']
 export type Org = S['OrgOut']
 export type Category = S['CategoryOut']
 export type DispatchIn = S['DispatchIn']
+export type Photo = S['PhotoOut']
+export type PhotoList = S['PhotoList']
 export interface Page<T> {
   items: T[]
   next_cursor: string | null

@@ -2,22 +2,26 @@
 // Posts POST /api/v1/wishes/{id}/{action} with exactly the fields the contract lists, then goes back.
 const api = require('../../utils/api')
 const { submitForm } = require('../../utils/form')
+const photos = require('../../utils/photos')
 const text = require('../../utils/text')
 
 // Which inputs each action shows: reason (required or optional), note, minutes, score + comment.
 const FORMS = {
-  complete: { note: true, minutes: true },
+  complete: { note: true, minutes: true, photos: true }, // the result
   rate: { score: true },
   cancel: { reason: 'optional' },
   reject: { reason: 'required' },
   decline: { reason: 'required' },
-  reopen: { reason: 'required' },
+  reopen: { reason: 'required', photos: true }, // what is still wrong
   recall: { note: true },
 }
 
 Component({
   data: {
     t: text.pages.action,
+    tp: text.pages.photos,
+    photos: [],
+    uploading: false,
     id: null,
     action: '',
     actionLabel: '',
@@ -44,6 +48,15 @@ Component({
     onInput(e) {
       this.setData({ [e.currentTarget.dataset.field]: e.detail.value })
     },
+    onAddPhoto() {
+      return photos.add(this)
+    },
+    onRemovePhoto(e) {
+      photos.remove(this, Number(e.currentTarget.dataset.index))
+    },
+    onPreviewPhoto(e) {
+      photos.preview(this.data.photos, Number(e.currentTarget.dataset.index))
+    },
     pickScore(e) {
       this.setData({ score: Number(e.currentTarget.dataset.score) })
     },
@@ -69,6 +82,7 @@ Component({
         body.score = d.score
         if (d.comment.trim()) body.comment = d.comment.trim()
       }
+      if (form.photos && d.photos.length) body.photo_ids = photos.ids(this)
       if (problem) {
         wx.showToast({ title: problem, icon: 'none' })
         return null

@@ -3,6 +3,7 @@
 const api = require('../../utils/api')
 const { submitForm } = require('../../utils/form')
 const format = require('../../utils/format')
+const photos = require('../../utils/photos')
 const session = require('../../utils/session')
 const subscribe = require('../../utils/subscribe')
 const text = require('../../utils/text')
@@ -10,6 +11,9 @@ const text = require('../../utils/text')
 Component({
   data: {
     t: text.pages.order,
+    tp: text.pages.photos,
+    photos: [],
+    uploading: false,
     categories: [],
     categoryIndex: -1,
     communities: [],
@@ -69,6 +73,15 @@ Component({
     onInput(e) {
       this.setData({ [e.currentTarget.dataset.field]: e.detail.value })
     },
+    onAddPhoto() {
+      return photos.add(this)
+    },
+    onRemovePhoto(e) {
+      photos.remove(this, Number(e.currentTarget.dataset.index))
+    },
+    onPreviewPhoto(e) {
+      photos.preview(this.data.photos, Number(e.currentTarget.dataset.index))
+    },
     // The body of POST /api/v1/wishes, or null after telling the user what is missing.
     body() {
       const d = this.data
@@ -90,6 +103,7 @@ Component({
       if (d.contact_phone.trim()) body.contact_phone = d.contact_phone.trim()
       if (d.needCommunity) body.community_id = d.communities[d.communityIndex].id
       if (d.targetMemberId) body.target_member_id = d.targetMemberId
+      if (d.photos.length) body.photo_ids = photos.ids(this)
       return body
     },
     submit() {

@@ -3,6 +3,7 @@
 // accept posts at once (after a confirm); dispatch opens the dispatch page; the rest open the action form.
 const api = require('../../utils/api')
 const format = require('../../utils/format')
+const photos = require('../../utils/photos')
 const text = require('../../utils/text')
 
 const FORM_ACTIONS = ['recall', 'decline', 'complete', 'reject', 'cancel', 'rate', 'reopen']
@@ -19,7 +20,7 @@ function confirm(content) {
 }
 
 Component({
-  data: { t: text.pages.detail, c: text.common, id: null, wish: null, events: [], busy: false },
+  data: { t: text.pages.detail, tp: text.pages.photos, c: text.common, id: null, wish: null, events: [], photos: [], busy: false },
   methods: {
     onLoad(options = {}) {
       this.setData({ id: options.id })
@@ -40,9 +41,14 @@ Component({
       try {
         const wish = await api.get(`/api/v1/wishes/${this.data.id}`)
         this.setData({ wish: format.wish(wish), events: (wish.events || []).map(format.event) })
+        const shown = await photos.ofWish(this.data.id)
+        this.setData({ photos: shown.map((p) => Object.assign({}, p, { stageText: this.data.tp.stages[p.stage] || '' })) })
       } catch (err) {
         api.handled(err)
       }
+    },
+    onPreviewPhoto(e) {
+      photos.preview(this.data.photos, Number(e.currentTarget.dataset.index))
     },
     async onAction(e) {
       const action = e.currentTarget.dataset.action

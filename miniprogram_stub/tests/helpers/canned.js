@@ -17,6 +17,7 @@ function cannedRoutes(user, extra = {}) {
         ok(req.query.level === 'grid' ? fx.grids : fx.communities),
       'GET /api/v1/wishes': (req) => ok({ items: [fx.wish({ id: 12 }), fx.wish({ id: 13, title: '代买药品', overdue: true })], next_cursor: null, _scope: req.query.scope }),
       'GET /api/v1/wishes/12': detail,
+      'GET /api/v1/wishes/12/photos': { items: fx.photos },
       'GET /api/v1/members': fx.members,
       'GET /api/v1/member-reports': fx.reports,
       'GET /api/v1/stats/summary': fx.summary,

@@ -144,7 +144,31 @@ const clientConfig = {
   subscribe_templates: { wish_accepted: 'TMPL-ACCEPTED', wish_done: 'TMPL-DONE', wish_dispatched: 'TMPL-DISPATCHED' },
 }
 
+// Photos as GET /api/v1/wishes/{id}/photos and POST /api/v1/uploads answer them.
+function photo(overrides = {}) {
+  const id = overrides.id || 501
+  return Object.assign(
+    {
+      id,
+      wish_id: 12,
+      stage: 'order',
+      status: 'passed',
+      width: 1200,
+      height: 900,
+      uploader_id: 101,
+      created_at: '2026-11-24T08:30:00Z',
+      url: `http://127.0.0.1:8000/media/photos/${id}/full?exp=1&sig=x`,
+      thumb_url: `http://127.0.0.1:8000/media/photos/${id}/thumb?exp=1&sig=x`,
+    },
+    overrides,
+  )
+}
+
+const photos = [photo({ id: 501 }), photo({ id: 502, stage: 'result', status: 'pending' })]
+
 module.exports = {
+  photo,
+  photos,
   JINYANG,
   resident,
   secretary,

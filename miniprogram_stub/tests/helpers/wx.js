@@ -59,6 +59,9 @@ function createWx(options = {}) {
     navigations: [],
     subscribeRequests: [],
     loginCalls: 0,
+    chosenMedia: ['wxfile://tmp_photo_1.jpg'], // what wx.chooseMedia hands back next (the user's pick)
+    chooseCalls: [],
+    previews: [],
     loadingDepth: 0,
     maxLoadingDepth: 0,
     modalConfirm: true,
@@ -146,6 +149,45 @@ function createWx(options = {}) {
       later(() => opts.success && opts.success(res))
     },
     arrayBufferToBase64: (ab) => Buffer.from(ab).toString('base64'),
+    chooseMedia(opts) {
+      h.chooseCalls.push(opts)
+      const tempFiles = h.chosenMedia.slice(0, opts.count).map((p) => ({ tempFilePath: p, size: 1000, fileType: 'image' }))
+      later(() => opts.success && opts.success({ tempFiles, type: 'image', errMsg: 'chooseMedia:ok' }))
+    },
+    // As wx.request, but multipart: recorded with the file path and field name; the answer's data is a string.
+    uploadFile(opts) {
+      const { pathname, query } = parseUrl(opts.url)
+      const rec = {
+        method: 'POST',
+        url: opts.url,
+        path: pathname,
+        query,
+        upload: { filePath: opts.filePath, name: opts.name, formData: opts.formData },
+        header: Object.assign({}, opts.header),
+        authorization: headerValue(opts.header, 'Authorization'),
+      }
+      h.requests.push(rec)
+      h.inflight += 1
+      Promise.resolve()
+        .then(() => (h.handler ? h.handler(rec) : null))
+        .then((res) => {
+          if (!res) {
+            h.unmatched.push(`POST ${pathname}`)
+            res = { statusCode: 404, data: { code: 'not_found', status: 404, title: 'Not Found' } }
+          }
+          rec.statusCode = res.statusCode
+          rec.response = res.data
+          const full = { statusCode: res.statusCode, data: JSON.stringify(res.data), errMsg: 'uploadFile:ok' }
+          if (opts.success) opts.success(full)
+        })
+        .finally(() => {
+          h.inflight -= 1
+        })
+      return { abort() {}, onProgressUpdate() {} }
+    },
+    previewImage(opts) {
+      h.previews.push(opts)
+    },
     stopPullDownRefresh() {},
     setNavigationBarTitle() {},
   }

@@ -22,4 +22,12 @@ export const t = {
   done: (label: string) => `已${label}`,
   overdue: '已超时',
   loading: '加载中…',
+  photos: '照片',
+  noPhotos: '暂无照片',
+  stages: { order: '居民拍摄', result: '办结照片', reopen: '返工照片' } as Record<string, string>,
+  photoStatus: { pending: '待安全检查', review: '待复核' } as Record<string, string>,
+  keepPhoto: '保留',
+  removePhoto: '删除',
+  photoKept: '照片已保留',
+  photoRemoved: '照片已删除',
 }

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from app.photos.models import PhotoStage, PhotoStatus
+
+
+class PhotoOut(BaseModel):
+    id: int
+    wish_id: int | None
+    stage: PhotoStage | None
+    status: PhotoStatus = Field(description="pending: only the uploader sees it until WeChat's image check passes")
+    width: int
+    height: int
+    uploader_id: int
+    created_at: datetime
+    url: str = Field(description="the photo, a signed URL good for PHOTO_URL_SECONDS")
+    thumb_url: str = Field(description="its thumbnail, likewise signed")
+
+
+class PhotoList(BaseModel):
+    items: list[PhotoOut]
+
+
+class ReviewIn(BaseModel):
+    model_config = {"extra": "forbid"}
+    decision: Literal["keep", "remove"]
