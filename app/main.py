@@ -11,6 +11,7 @@ from pathlib import Path
 from fastapi import Depends, FastAPI
 
 from app import embedded_pg
+from app.activities.router import router as activities_router
 from app.auth.router import router as auth_router
 from app.catalog.router import router as catalog_router
 from app.config import Settings, get_settings
@@ -28,6 +29,7 @@ from app.open311.edge import Open311Errors
 from app.open311.keys import router as open311_keys_router
 from app.open311.router import router as open311_router
 from app.orgs.router import router as orgs_router
+from app.points.router import router as points_router
 from app.privacy.router import router as privacy_router
 from app.stats.router import router as stats_router
 from app.text import refuse_control_characters
@@ -85,6 +87,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         catalog_router,
         members_router,
         wishes_router,
+        activities_router,
+        points_router,
         notifications_router,
         subscriptions_router,
         push_router,

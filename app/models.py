@@ -1,5 +1,6 @@
 """Imports every model so that `Base.metadata` is complete (Alembic and tests read it from here)."""
 
+from app.activities.models import Activity, Makeup, Position, Signup
 from app.auth.models import User
 from app.catalog.models import Category
 from app.console.models import ConsoleTicket
@@ -9,25 +10,35 @@ from app.members.models import Member, MemberReport, ServiceRecord
 from app.notifications.models import Notification, SubscriptionQuota, WeChatFlag
 from app.open311.models import PartnerKey
 from app.orgs.models import Org, RoleAssignment
+from app.points.models import PointsBalance, PointsEntry, PointsRates, Redemption, ShopItem
 from app.privacy.models import ContactAccess
 from app.wechat.models import PushEvent, Wxacode
 from app.wishes.models import IdempotencyKey, Wish, WishEvent
 
 __all__ = [
+    "Activity",
     "Base",
     "Category",
     "ConsoleTicket",
     "ContactAccess",
     "IdempotencyKey",
+    "Makeup",
     "Member",
     "MemberReport",
     "Notification",
     "Org",
     "PartnerKey",
+    "PointsBalance",
+    "PointsEntry",
+    "PointsRates",
+    "Position",
     "PushEvent",
     "RateCounter",
+    "Redemption",
     "RoleAssignment",
     "ServiceRecord",
+    "ShopItem",
+    "Signup",
     "SubscriptionQuota",
     "User",
     "WeChatFlag",
