@@ -234,7 +234,8 @@ def mermaid() -> str:
     lines = ["stateDiagram-v2", "    [*] --> published: publish"]
     for (src, action), step in STEPS.items():
         who = " / ".join(sorted(step.who))
-        frm = f" [{'|'.join(sorted(step.frm))} → {step.into or 'its kind'}]" if step.frm else ""
+        into = f" to {step.into}" if step.into else ""
+        frm = f", sign-up {' or '.join(sorted(step.frm))}{into}" if step.frm else ""
         lines.append(f"    {src} --> {step.to}: {action} ({who}){frm}")
     lines += [f"    {s} --> [*]" for s in (ActivityStatus.finished, ActivityStatus.cancelled)]
     return "\n".join(lines)
