@@ -9,7 +9,17 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.activities.errors import ActivityRefused
-from app.activities.machine import Action, Attendance, Checks, Clock, Decision, Party, decide
+from app.activities.machine import (
+    Action,
+    ActivityStatus,
+    Attendance,
+    Checks,
+    Clock,
+    Decision,
+    Party,
+    Refusal,
+    decide,
+)
 from app.activities.models import LIVE_SIGNUP_SQL, Activity, Signup
 from app.auth.permissions import Permission
 from app.auth.principal import Principal
@@ -103,3 +113,12 @@ def require(s: Standing, action: Action, now: datetime, attendance: Attendance |
     if decision.refusal is not None:
         raise ActivityRefused(decision.refusal, decision.reason)
     return decision
+
+
+def require_organiser(s: Standing, what: str, published: bool = False) -> None:
+    """For the organiser's reads and tools outside the table (the check-in code, the roster): 403 for the others
+    who may see the activity; with `published`, 409 once it is over."""
+    if Party.organiser not in s.parties:
+        raise ActivityRefused(Refusal.forbidden, f"only the organiser {what}")
+    if published and s.activity.status != ActivityStatus.published:
+        raise ActivityRefused(Refusal.invalid_transition, f"the activity is {s.activity.status}")

@@ -6,9 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.activities import schemas as s
-from app.activities.access import standing
-from app.activities.errors import ActivityRefused
-from app.activities.machine import Party, Refusal
+from app.activities.access import require_organiser, standing
 from app.activities.models import Signup
 from app.activities.present import minutes_of, signup_out
 from app.auth.models import User
@@ -18,8 +16,7 @@ from app.members.models import Member
 
 async def roster(session: AsyncSession, principal: Principal, activity_id: int) -> list[s.RosterRow]:
     st = await standing(session, principal, activity_id)
-    if Party.organiser not in st.parties:
-        raise ActivityRefused(Refusal.forbidden, "only the organiser reads the roster")
+    require_organiser(st, "reads the roster")
     name = func.coalesce(Member.real_name, User.nickname)
     rows = (
         await session.execute(

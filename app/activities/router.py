@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.activities import attendance, makeups, service
 from app.activities import schemas as s
-from app.activities.access import Standing, require, standing
+from app.activities.access import require, require_organiser, standing
 from app.activities.codes import make_code, signing_key
-from app.activities.machine import Action, ActivityStatus, Party
+from app.activities.machine import Action, ActivityStatus
 from app.activities.models import Signup
 from app.activities.present import minutes_of, present, signup_out
 from app.activities.roster import roster
@@ -113,21 +113,11 @@ async def checkin_code(
 ) -> s.CheckinCodeOut:
     """The organiser's rotating code (show it as a QR code; fetch it again at `expires_at`)."""
     st = await standing(session, principal, activity_id)
-    _organiser_of_published(st)
+    require_organiser(st, "shows the check-in code", published=True)
     key = signing_key(settings.checkin_secret, settings.secret_key)
     code = make_code(key, activity_id, utcnow(), settings.checkin_code_seconds)
     expires = datetime.fromtimestamp(code.expires_at, UTC)
     return s.CheckinCodeOut(code=code.text, expires_at=expires, seconds=settings.checkin_code_seconds)
-
-
-def _organiser_of_published(st: Standing) -> None:
-    from app.activities.errors import ActivityRefused
-    from app.activities.machine import Refusal
-
-    if Party.organiser not in st.parties:
-        raise ActivityRefused(Refusal.forbidden, "only the organiser shows the check-in code")
-    if st.activity.status != ActivityStatus.published:
-        raise ActivityRefused(Refusal.invalid_transition, f"the activity is {st.activity.status}")
 
 
 async def _scanned(session: AsyncSession, signup: Signup) -> s.SignupOut:

@@ -152,3 +152,12 @@ async def test_seats_run_out(api: Api, acts: Acts, session: AsyncSession) -> Non
     assert_problem(await acts.do(M2, activity["id"], "signup"), 409, "full")
     live = await session.scalar(select(func.count()).select_from(Signup).where(Signup.activity_id == activity["id"]))
     assert live == 1  # the refused sign-up left no row
+
+
+async def test_risky_text_is_refused_before_anything_is_written(api: Api, acts: Acts, session: AsyncSession) -> None:
+    assert_problem(await api.post(S, BASE, await acts.body(content="违规测试")), 422, "content_rejected")
+    assert await _count(session, Activity) == 0
+    activity = await acts.create()
+    resp = await acts.do(S, activity["id"], "cancel", {"reason": "违规测试"})
+    assert_problem(resp, 422, "content_rejected")
+    assert (await api.get(S, f"{BASE}/{activity['id']}")).json()["status"] == "published"
