@@ -23,8 +23,9 @@ class InsufficientPoints(AppError):
 
 async def change(
     session: AsyncSession, user_id: int, community_id: int, kind: PointsKind, points: int, **source: Any
-) -> int:
-    """Add `points` (negative: take) to the person's balance in the community, with its entry; the new balance."""
+) -> tuple[int, PointsEntry]:
+    """Add `points` (negative: take) to the person's balance in the community, with its entry: the new balance and
+    the entry."""
     if points > 0:
         stmt = pg_insert(PointsBalance).values(user_id=user_id, community_id=community_id, balance=points)
         stmt = stmt.on_conflict_do_update(
@@ -45,10 +46,11 @@ async def change(
         )
         if balance is None:
             raise InsufficientPoints(f"not enough points: {-points} needed")
-    session.add(PointsEntry(user_id=user_id, community_id=community_id, kind=kind, points=points, **source))
+    entry = PointsEntry(user_id=user_id, community_id=community_id, kind=kind, points=points, **source)
+    session.add(entry)
     await session.flush()
     assert balance is not None
-    return int(balance)
+    return int(balance), entry
 
 
 async def rates_of(session: AsyncSession, community_id: int) -> PointsRates | None:

@@ -74,13 +74,9 @@ async def adjust(
     if member is None:
         raise ValidationFailed(["body", "user_id"], f"user {body.user_id} is not a member of this community")
     kind = PointsKind.bonus if body.points > 0 else PointsKind.deduction
-    balance = await change(
+    balance, entry = await change(
         session, body.user_id, community_id, kind, body.points, reason=body.reason.strip(), by_user_id=principal.id
     )
-    entry = await session.scalar(
-        select(PointsEntry).where(PointsEntry.user_id == body.user_id).order_by(PointsEntry.id.desc()).limit(1)
-    )
-    assert entry is not None
     return s.AdjustmentOut(entry=entry_out(entry), balance=balance)
 
 
