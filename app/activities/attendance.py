@@ -130,14 +130,16 @@ async def close_open_attendance(session: AsyncSession, activity: Activity, at: d
 
 async def close_forgotten(session: AsyncSession, now: datetime, batch: int) -> int:
     """The sweeper's part: activities that have ended with volunteers still checked in are closed at their end.
-    Rows are taken FOR UPDATE SKIP LOCKED, so two sweepers share the work and never close one twice."""
+    Rows are taken FOR NO KEY UPDATE SKIP LOCKED, so two sweepers share the work and never close one twice."""
     ended = list(
         await session.scalars(
             select(Activity)
             .where(Activity.attendance_closed_at.is_(None), Activity.ends_at < now)
             .order_by(Activity.ends_at)
             .limit(batch)
-            .with_for_update(skip_locked=True)
+            # NO KEY UPDATE: a 补卡 approval holding a sign-up inserts hours whose foreign key takes KEY SHARE on
+            # the activity; FOR UPDATE here would wait on it while it waits on the sign-up (a deadlock).
+            .with_for_update(skip_locked=True, key_share=True)
         )
     )
     closed = 0
