@@ -221,6 +221,16 @@ class WorkSettings(_Group):
     sweep_batch_size: int = Field(default=500, ge=1, le=5000)
 
 
+class VolunteeringSettings(_Group):
+    """Activities' on-site check-in (app/activities)."""
+
+    # The organiser's check-in code changes every this many seconds; a code of the window before is still taken
+    # (shown at :29, scanned at :31), an older one is refused.
+    checkin_code_seconds: int = Field(default=30, ge=10, le=300)
+    # Signs the check-in codes (HMAC-SHA256). Empty: derived from SECRET_KEY (so prod's secret guards it too).
+    checkin_secret: str = Field(default="", max_length=200)
+
+
 class StatsSettings(_Group):
     """Figures and exports (app/stats)."""
 
@@ -301,6 +311,7 @@ class Settings(
     WeChatSettings,
     RelaySettings,
     WorkSettings,
+    VolunteeringSettings,
     StatsSettings,
     LimitsSettings,
     PrivacySettings,

@@ -11,6 +11,7 @@ from pathlib import Path
 from fastapi import Depends, FastAPI
 
 from app import embedded_pg
+from app.activities.router import router as activities_router
 from app.auth.router import router as auth_router
 from app.auth.standing import StandingCache
 from app.catalog.router import router as catalog_router
@@ -34,6 +35,7 @@ from app.photos.processing import ImageWorkers
 from app.photos.router import UPLOADS
 from app.photos.router import router as photos_router
 from app.photos.storage import open_storage
+from app.points.router import router as points_router
 from app.privacy.router import router as privacy_router
 from app.pubsub import open_hub
 from app.stats.router import router as stats_router
@@ -103,6 +105,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         members_router,
         wishes_router,
         photos_router,
+        activities_router,
+        points_router,
         notifications_router,
         subscriptions_router,
         push_router,

@@ -1,5 +1,6 @@
 """Imports every model so that `Base.metadata` is complete (Alembic and tests read it from here)."""
 
+from app.activities.models import Activity, Makeup, Position, Signup
 from app.auth.models import User
 from app.catalog.models import Category
 from app.console.models import ConsoleTicket
@@ -10,11 +11,13 @@ from app.notifications.models import Notification, SubscriptionQuota, WeChatFlag
 from app.open311.models import PartnerKey
 from app.orgs.models import Org, RoleAssignment
 from app.photos.models import MediaLink, MediaVerdict, Photo
+from app.points.models import PointsBalance, PointsEntry, PointsRates, Redemption, ShopItem
 from app.privacy.models import ContactAccess
 from app.wechat.models import PushEvent, Wxacode
 from app.wishes.models import IdempotencyKey, Wish, WishEvent
 
 __all__ = [
+    "Activity",
     "Base",
     "Category",
     "ConsoleTicket",
@@ -22,16 +25,24 @@ __all__ = [
     "IdempotencyKey",
     "MediaLink",
     "MediaVerdict",
+    "Makeup",
     "Member",
     "MemberReport",
     "Notification",
     "Org",
     "PartnerKey",
     "Photo",
+    "PointsBalance",
+    "PointsEntry",
+    "PointsRates",
+    "Position",
     "PushEvent",
     "RateCounter",
+    "Redemption",
     "RoleAssignment",
     "ServiceRecord",
+    "ShopItem",
+    "Signup",
     "SubscriptionQuota",
     "User",
     "WeChatFlag",

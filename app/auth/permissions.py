@@ -14,11 +14,20 @@ class Permission(StrEnum):
     view_members = "view_members"
     manage_wishes = "manage_wishes"  # dispatch, recall, reject; the community queue
     view_stats = "view_stats"
+    manage_activities = "manage_activities"  # publish, finish, cancel activities; check-in codes; 补卡 decisions
+    manage_points = "manage_points"  # points rates, bonus / deduction, the 爱心超市's items and orders
 
 
 ROLE_PERMISSIONS: dict[StaffRole, frozenset[Permission]] = {
     StaffRole.secretary: frozenset(
-        {Permission.decide_reports, Permission.view_members, Permission.manage_wishes, Permission.view_stats}
+        {
+            Permission.decide_reports,
+            Permission.view_members,
+            Permission.manage_wishes,
+            Permission.view_stats,
+            Permission.manage_activities,
+            Permission.manage_points,
+        }
     ),
     StaffRole.admin: frozenset(Permission),
 }

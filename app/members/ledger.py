@@ -12,13 +12,16 @@ from app.orgs.queries import communities_under
 
 
 def ledger_totals(org: Org, since: datetime | None = None, until: datetime | None = None) -> Subquery:
-    """One row per (user_id, community_id) with `minutes` and `done` (completions less reopenings)."""
+    """One row per (user_id, community_id) with `minutes` (wishes and activities) and `done` (completions less
+    reopenings)."""
     where: list[ColumnElement[bool]] = [ServiceRecord.community_id.in_(communities_under(org))]
     if since is not None:
         where.append(ServiceRecord.at >= since)
     if until is not None:
         where.append(ServiceRecord.at < until)
-    done = func.sum(case((ServiceRecord.kind == ServiceKind.complete, 1), else_=-1))
+    done = func.sum(
+        case((ServiceRecord.kind == ServiceKind.complete, 1), (ServiceRecord.kind == ServiceKind.reopen, -1), else_=0)
+    )
     return (
         select(
             ServiceRecord.user_id,

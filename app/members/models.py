@@ -72,6 +72,12 @@ class Member(Base):
 class ServiceKind(StrEnum):
     complete = "complete"  # credit: the member completed the wish
     reopen = "reopen"  # reversal: the resident reopened it; the credit returns when it is completed again
+    activity = "activity"  # credit: attendance at an activity (check-in to check-out, within its times)
+    correction = "correction"  # the organiser's correction of an activity's credit, with a reason (+ or −)
+
+
+# The kinds that count a wish done (or undone); the activity kinds count hours only.
+WISH_KINDS = (ServiceKind.complete, ServiceKind.reopen)
 
 
 class ServiceRecord(Base):
@@ -82,17 +88,33 @@ class ServiceRecord(Base):
 
     __tablename__ = "service_records"
     __table_args__ = (
-        CheckConstraint("kind IN ('complete','reopen')", name="kind"),
-        CheckConstraint("(kind = 'complete' AND minutes >= 0) OR (kind = 'reopen' AND minutes <= 0)", name="sign"),
+        CheckConstraint("kind IN ('complete','reopen','activity','correction')", name="kind"),
+        CheckConstraint(
+            "(kind IN ('complete','activity') AND minutes >= 0) OR (kind = 'reopen' AND minutes <= 0)"
+            " OR kind = 'correction'",
+            name="sign",
+        ),
+        # Its source: a wish (complete, reopen) or an activity's sign-up (activity, correction), never both.
+        CheckConstraint(
+            "(kind IN ('complete','reopen') AND wish_id IS NOT NULL AND signup_id IS NULL)"
+            " OR (kind IN ('activity','correction') AND wish_id IS NULL AND signup_id IS NOT NULL)",
+            name="source",
+        ),
+        CheckConstraint("kind <> 'correction' OR (reason IS NOT NULL AND by_user_id IS NOT NULL)", name="reason"),
         # Totals per member of a community (roster, ranking) and per wish (the figures).
         Index("ix_service_records_community_user", "community_id", "user_id"),
         Index("ix_service_records_wish_id", "wish_id"),
+        Index("ix_service_records_signup_id", "signup_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     community_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
-    wish_id: Mapped[int] = mapped_column(ForeignKey("wishes.id"))
+    wish_id: Mapped[int | None] = mapped_column(ForeignKey("wishes.id"))
+    activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id"))
+    signup_id: Mapped[int | None] = mapped_column(ForeignKey("activity_signups.id"))
     kind: Mapped[ServiceKind] = mapped_column(String(16))
     minutes: Mapped[int]
+    reason: Mapped[str | None] = mapped_column(String(200))
+    by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

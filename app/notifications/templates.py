@@ -108,6 +108,15 @@ TEMPLATES: dict[str, Template] = {
     "report_rejected": Template(
         "报到未通过", "您在{name}的党员报到未通过:{reason}", key="report_result", status="未通过", note="{reason}"
     ),
+    "activity_cancelled": Template(
+        "活动已取消", "您报名的活动「{title}」已取消:{reason}", status="已取消", note="{reason}"
+    ),
+    "makeup_approved": Template(
+        "补卡已通过", "您在活动「{title}」的补卡申请已通过。", status="已通过", note="补卡申请已通过"
+    ),
+    "makeup_refused": Template(
+        "补卡未通过", "您在活动「{title}」的补卡申请未通过。{reason}", status="未通过", note="补卡申请未通过"
+    ),
 }
 
 # The subscribe message's values that are not plain render fields: what the report templates show as title.

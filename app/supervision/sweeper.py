@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.activities.attendance import close_forgotten
 from app.db import UTCDateTime, utcnow
 from app.notifications.service import notify
 from app.orgs.models import Org, StaffRole
@@ -39,6 +40,7 @@ ESCALATE_NOTE = "已超过办结时限两倍,已报{org}督办"
 class SweepResult:
     overdue: int  # wishes whose secretaries were told this round
     escalated: int  # wishes escalated to the street this round
+    checked_out: int = 0  # forgotten activity check-outs closed at the activity's end this round
 
 
 def _overdue(now: datetime) -> ColumnElement[bool]:
@@ -132,12 +134,14 @@ async def _escalate(session: AsyncSession, now: datetime, batch: int) -> int:
 async def sweep_once(
     sessionmaker: async_sessionmaker[AsyncSession], now: datetime | None = None, batch_size: int = 500
 ) -> SweepResult:
-    """One round, in one transaction: overdue notices first, so a wish found twice overdue at once gets both."""
+    """One round, in one transaction: overdue notices first, so a wish found twice overdue at once gets both;
+    then the activities that ended with volunteers still checked in (app/activities/attendance.py)."""
     now = now or utcnow()
     async with sessionmaker() as session, session.begin():
         overdue = await _notify_overdue(session, now, batch_size)
         escalated = await _escalate(session, now, batch_size)
-    return SweepResult(overdue, escalated)
+        checked_out = await close_forgotten(session, now, batch_size)
+    return SweepResult(overdue, escalated, checked_out)
 
 
 async def run_sweeper(

@@ -17,6 +17,7 @@ from app.members.models import Member, ServiceKind, ServiceRecord
 from app.notifications.service import pool_members
 from app.orgs.queries import secretaries_of
 from app.orgs.service import check_community_grid
+from app.points.ledger import earn_for_wish
 from app.wishes import schemas as s
 from app.wishes.machine import Action
 from app.wishes.models import Wish
@@ -114,6 +115,7 @@ async def _decline(c: Ctx, body: s.ReasonIn) -> Effect:
 async def _complete(c: Ctx, body: s.CompleteIn) -> Effect:
     values = {"done_at": c.now, "service_minutes": body.service_minutes}
     c.session.add(_service_record(c, c.principal.id, ServiceKind.complete, body.service_minutes or 0))
+    await earn_for_wish(c.session, c.principal.id, c.wish.community_id, c.wish.id)  # 积分, at the community's rate
     data = {"service_minutes": body.service_minutes}
     return Effect(values, notices=[([c.wish.resident_id], "wish_done")], note=body.note, data=data)
 

@@ -19,6 +19,17 @@ from fastapi import FastAPI
 from tests.helpers import PROBLEM, Api
 from tests.photos import images
 from tests.trust.personas import PERSONAS, World, make_world
+from tests.trust.volunteering import (
+    activity_body,
+    activity_in,
+    adjustment_body,
+    item_body,
+    item_case,
+    makeup_body,
+    makeup_case,
+    order_case,
+    scan_body,
+)
 
 _n = itertools.count()
 SIGNED_IN = [p for p in PERSONAS if p != "anonymous"]
@@ -157,6 +168,23 @@ MANAGERS = {"secretary": 200, "district_admin": 200}
 # The staff console is for anyone with a staff role, wherever in the tree.
 STAFF = ("secretary", "secretary_elsewhere", "admin_elsewhere", "district_admin")
 WISH_VIEWERS = {"owner": 200, "assignee": 200, **MANAGERS}
+MANAGERS_NEW = {"secretary": 201, "district_admin": 201}
+ACTIVITY_VIEWERS = {"assignee": 200, "member": 200, **MANAGERS}
+ORGANISERS_403 = {"secretary": 403, "district_admin": 403}
+VOLUNTEERS_403 = {"assignee": 403, "member": 403}
+COMMUNITY_PEOPLE = dict.fromkeys(("owner", "resident", "assignee", "member", "secretary", "district_admin"), 200)
+RESIDENTS_AND_MANAGERS = ("owner", "resident", "secretary", "district_admin")
+
+
+def community_staff(status: int) -> dict[str, int]:
+    return {
+        "owner": 403,
+        "resident": 403,
+        "assignee": 403,
+        "member": 403,
+        "secretary": status,
+        "district_admin": status,
+    }
 
 
 def _sees_wish(viewers: set[str]) -> Callable[[str, httpx.Response, dict[str, Any]], bool]:
@@ -325,6 +353,76 @@ MATRIX: dict[tuple[str, str], Case] = {
     # Development only (the app under test is APP_ENV=dev; tests/console checks prod refuses both).
     ("GET", "/api/v1/console/dev-users"): Case(plain(), everyone(200, anonymous=200)),
     ("POST", "/api/v1/console/dev-session"): Case(plain(_dev_session_body), everyone(200, anonymous=200)),
+    # Activities (issue 17): organised by 金阳社区's staff, open to its members; other communities' people: 404.
+    ("POST", "/api/v1/activities"): Case(plain(activity_body), only(MANAGERS_NEW, 403)),
+    ("GET", "/api/v1/activities"): Case(plain(), everyone(200)),
+    ("GET", "/api/v1/activities/{activity_id}"): Case(activity_in("published"), only(ACTIVITY_VIEWERS, 404)),
+    ("POST", "/api/v1/activities/{activity_id}/signup"): Case(
+        activity_in("published"), only({"assignee": 200, "member": 200, **ORGANISERS_403}, 404)
+    ),
+    ("POST", "/api/v1/activities/{activity_id}/withdraw"): Case(
+        activity_in("signed_up"), only({"assignee": 200, "member": 409, **ORGANISERS_403}, 404)
+    ),
+    ("POST", "/api/v1/activities/{activity_id}/check-in"): Case(
+        activity_in("signed_up", scan_body), only({"assignee": 200, "member": 409, **ORGANISERS_403}, 404)
+    ),
+    ("POST", "/api/v1/activities/{activity_id}/check-out"): Case(
+        activity_in("checked_in", scan_body), only({"assignee": 200, "member": 409, **ORGANISERS_403}, 404)
+    ),
+    ("POST", "/api/v1/activities/{activity_id}/makeups"): Case(
+        activity_in("signed_up", makeup_body), only({"assignee": 201, "member": 409, **ORGANISERS_403}, 404)
+    ),
+    ("GET", "/api/v1/activities/{activity_id}/makeups"): Case(makeup_case(), only(ACTIVITY_VIEWERS, 404)),
+    ("POST", "/api/v1/activities/{activity_id}/makeups/{makeup_id}/approve"): Case(
+        makeup_case(), only({**MANAGERS, **VOLUNTEERS_403}, 404)
+    ),
+    ("POST", "/api/v1/activities/{activity_id}/makeups/{makeup_id}/refuse"): Case(
+        makeup_case(), only({**MANAGERS, **VOLUNTEERS_403}, 404)
+    ),
+    ("GET", "/api/v1/activities/{activity_id}/checkin-code"): Case(
+        activity_in("published"), only({**MANAGERS, **VOLUNTEERS_403}, 404)
+    ),
+    ("GET", "/api/v1/activities/{activity_id}/signups"): Case(
+        activity_in("published"), only({**MANAGERS, **VOLUNTEERS_403}, 404)
+    ),
+    ("POST", "/api/v1/activities/{activity_id}/signups/{signup_id}/hours-corrections"): Case(
+        activity_in("checked_out", {"minutes": 1, "reason": "矩阵"}), only({**MANAGERS, **VOLUNTEERS_403}, 404)
+    ),
+    ("POST", "/api/v1/activities/{activity_id}/finish"): Case(
+        activity_in("published"), only({**MANAGERS, **VOLUNTEERS_403}, 404)
+    ),
+    ("POST", "/api/v1/activities/{activity_id}/cancel"): Case(
+        activity_in("published", {"reason": "矩阵"}), only({**MANAGERS, **VOLUNTEERS_403}, 404)
+    ),
+    # 积分 and the 爱心超市: the community's people read, its staff manage, its members order; elsewhere: 404.
+    ("GET", "/api/v1/points"): Case(plain(), everyone(200)),
+    ("GET", "/api/v1/points/entries"): Case(plain(), everyone(200)),
+    ("GET", "/api/v1/communities/{community_id}/points-rates"): Case(
+        plain(None, community_id=_community), only(COMMUNITY_PEOPLE, 404)
+    ),
+    ("PUT", "/api/v1/communities/{community_id}/points-rates"): Case(
+        plain({"per_hour": 1, "per_wish": 1}, community_id=_community), only(community_staff(200), 404)
+    ),
+    ("POST", "/api/v1/communities/{community_id}/points-adjustments"): Case(
+        plain(adjustment_body, community_id=_community), only(community_staff(201), 404)
+    ),
+    ("GET", "/api/v1/communities/{community_id}/shop/items"): Case(
+        plain(None, community_id=_community), only(COMMUNITY_PEOPLE, 404)
+    ),
+    ("POST", "/api/v1/communities/{community_id}/shop/items"): Case(
+        plain(item_body, community_id=_community), only(community_staff(201), 404)
+    ),
+    ("PATCH", "/api/v1/shop/items/{item_id}"): Case(item_case({"add_stock": 1}), only(community_staff(200), 404)),
+    ("POST", "/api/v1/shop/items/{item_id}/redeem"): Case(
+        item_case(), only({"assignee": 201, "member": 201, **dict.fromkeys(RESIDENTS_AND_MANAGERS, 403)}, 404)
+    ),
+    ("GET", "/api/v1/shop/redemptions"): Case(plain(), everyone(200)),
+    ("POST", "/api/v1/shop/redemptions/{redemption_id}/collect"): Case(
+        order_case(), only({**MANAGERS, "assignee": 403}, 404)
+    ),
+    ("POST", "/api/v1/shop/redemptions/{redemption_id}/cancel"): Case(
+        order_case(), only({**MANAGERS, "assignee": 200}, 404)
+    ),
 }
 
 

@@ -761,6 +761,505 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Activities
+         * @description The activities open to the caller (their community, their grid; residents' ones where they live) and those
+         *     they organise, newest first.
+         */
+        get: operations["list_activities_api_v1_activities_get"];
+        put?: never;
+        /**
+         * Create Activity
+         * @description Publish an activity (the community's secretary, or an admin over it). Without `positions`, one position
+         *     of `seats`; `signup_deadline` defaults to the start.
+         */
+        post: operations["create_activity_api_v1_activities_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activities/{activity_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Activity
+         * @description One activity with the caller's sign-up and `allowed_actions` (404 when it is not open to them).
+         */
+        get: operations["get_activity_api_v1_activities__activity_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activities/{activity_id}/signup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Signup
+         * @description 报名, before the deadline, for a seat of a position (`409 full` when none is left, `already_signed_up`).
+         */
+        post: operations["signup_api_v1_activities__activity_id__signup_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activities/{activity_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw
+         * @description 取消报名, before the deadline: the seat is free again.
+         */
+        post: operations["withdraw_api_v1_activities__activity_id__withdraw_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activities/{activity_id}/finish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finish
+         * @description The organiser ends it (after its start); whoever is still checked in is checked out now (hours credited).
+         */
+        post: operations["finish_api_v1_activities__activity_id__finish_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activities/{activity_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel
+         * @description The organiser cancels it with a reason; everyone signed up is told (inbox and subscribe message).
+         */
+        post: operations["cancel_api_v1_activities__activity_id__cancel_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activities/{activity_id}/checkin-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Checkin Code
+         * @description The organiser's rotating code (show it as a QR code; fetch it again at `expires_at`).
+         */
+        get: operations["checkin_code_api_v1_activities__activity_id__checkin_code_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activities/{activity_id}/check-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check In
+         * @description 签到 with the scanned code (and the location, when the activity has a geofence).
+         */
+        post: operations["check_in_api_v1_activities__activity_id__check_in_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activities/{activity_id}/check-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check Out
+         * @description 签退 with the scanned code: the hours on site (within the activity's times) are credited.
+         */
+        post: operations["check_out_api_v1_activities__activity_id__check_out_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activities/{activity_id}/signups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Signups
+         * @description The organiser's roster: every sign-up with its attendance and credited minutes.
+         */
+        get: operations["list_signups_api_v1_activities__activity_id__signups_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activities/{activity_id}/signups/{signup_id}/hours-corrections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Correct Hours
+         * @description The organiser corrects a checked-out sign-up's hours with a reason: a new ledger row, never an edit.
+         */
+        post: operations["correct_hours_api_v1_activities__activity_id__signups__signup_id__hours_corrections_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activities/{activity_id}/makeups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Makeups
+         * @description The organiser sees every request; a volunteer their own.
+         */
+        get: operations["list_makeups_api_v1_activities__activity_id__makeups_get"];
+        put?: never;
+        /**
+         * Request Makeup
+         * @description 补卡: ask the organiser to record a missed check-in or check-out, with the time and a reason.
+         */
+        post: operations["request_makeup_api_v1_activities__activity_id__makeups_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activities/{activity_id}/makeups/{makeup_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve Makeup
+         * @description The organiser approves: the check-in or check-out is recorded at the time asked (hours credited).
+         */
+        post: operations["approve_makeup_api_v1_activities__activity_id__makeups__makeup_id__approve_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activities/{activity_id}/makeups/{makeup_id}/refuse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refuse Makeup
+         * @description The organiser refuses, with an optional note the volunteer is told.
+         */
+        post: operations["refuse_makeup_api_v1_activities__activity_id__makeups__makeup_id__refuse_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/points": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Points
+         * @description The caller's balance in each community where they have points.
+         */
+        get: operations["my_points_api_v1_points_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/points/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Entries
+         * @description The caller's points ledger, newest first: what was earned, given, taken and spent, and why.
+         */
+        get: operations["my_entries_api_v1_points_entries_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/communities/{community_id}/points-rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Rates
+         * @description What service earns in the community (0 until its secretary sets it).
+         */
+        get: operations["get_rates_api_v1_communities__community_id__points_rates_get"];
+        /**
+         * Set Rates
+         * @description The secretary sets the points per hour of activity service and per wish completed (from now on).
+         */
+        put: operations["set_rates_api_v1_communities__community_id__points_rates_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/communities/{community_id}/points-adjustments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Adjust
+         * @description A bonus (+) or a deduction (−) for a member, with a reason; a deduction beyond the balance is refused.
+         */
+        post: operations["adjust_api_v1_communities__community_id__points_adjustments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/communities/{community_id}/shop/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Items
+         * @description The community's 爱心超市 (staff also see the items taken off the shelf).
+         */
+        get: operations["list_items_api_v1_communities__community_id__shop_items_get"];
+        put?: never;
+        /**
+         * Add Item
+         * @description The secretary puts an item on the shelf, with its price in points and its stock.
+         */
+        post: operations["add_item_api_v1_communities__community_id__shop_items_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shop/items/{item_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Patch Item
+         * @description Change the price, take it off or back on the shelf, restock (`add_stock` is added to what is left).
+         */
+        patch: operations["patch_item_api_v1_shop_items__item_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/shop/items/{item_id}/redeem": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Redeem
+         * @description A member orders one: its price is taken from their balance and one from stock (`409 insufficient_points`,
+         *     `409 out_of_stock`).
+         */
+        post: operations["redeem_api_v1_shop_items__item_id__redeem_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shop/redemptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Redemptions
+         * @description Orders: the community's for its staff, else the caller's own (the newest 200).
+         */
+        get: operations["list_redemptions_api_v1_shop_redemptions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shop/redemptions/{redemption_id}/collect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Collect
+         * @description The secretary hands the item over.
+         */
+        post: operations["collect_api_v1_shop_redemptions__redemption_id__collect_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shop/redemptions/{redemption_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel
+         * @description Cancelled by the secretary or by the member while it waits: points and stock return.
+         */
+        post: operations["cancel_api_v1_shop_redemptions__redemption_id__cancel_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications": {
         parameters: {
             query?: never;
@@ -1130,11 +1629,126 @@ export interface components {
             /** Contact Views */
             contact_views: components["schemas"]["ContactViewExport"][];
         };
+        /** ActivityIn */
+        ActivityIn: {
+            /** Community Id */
+            community_id: number;
+            /**
+             * Grid Id
+             * @description open to this grid of the community only
+             */
+            grid_id?: number | null;
+            /** Title */
+            title: string;
+            /**
+             * Content
+             * @default
+             */
+            content: string;
+            /** Address */
+            address: string;
+            /**
+             * Lat
+             * @description GCJ-02 (wx.chooseLocation)
+             */
+            lat?: number | null;
+            /** Lng */
+            lng?: number | null;
+            /**
+             * Geofence M
+             * @description check-in only within this radius
+             */
+            geofence_m?: number | null;
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            /**
+             * Signup Deadline
+             * @description default: the start
+             */
+            signup_deadline?: string | null;
+            /**
+             * Audience
+             * @description members only, or residents of the community too
+             * @default members
+             * @enum {string}
+             */
+            audience: "members" | "residents";
+            /**
+             * Seats
+             * @description without positions: the headcount
+             */
+            seats?: number | null;
+            /** Positions */
+            positions?: components["schemas"]["PositionIn"][] | null;
+        };
+        /** ActivityOut */
+        ActivityOut: {
+            /** Id */
+            id: number;
+            /** Community Id */
+            community_id: number;
+            /** Grid Id */
+            grid_id: number | null;
+            /** Title */
+            title: string;
+            /** Content */
+            content: string;
+            /** Address */
+            address: string;
+            /** Lat */
+            lat: number | null;
+            /** Lng */
+            lng: number | null;
+            /** Geofence M */
+            geofence_m: number | null;
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            /**
+             * Signup Deadline
+             * Format: date-time
+             */
+            signup_deadline: string;
+            /**
+             * Audience
+             * @enum {string}
+             */
+            audience: "members" | "residents";
+            status: components["schemas"]["ActivityStatus"];
+            /** Cancel Reason */
+            cancel_reason: string | null;
+            /** Positions */
+            positions: components["schemas"]["PositionOut"][];
+            /** Seats */
+            seats: number;
+            /** Taken */
+            taken: number;
+            /** Created By */
+            created_by: number;
+            my_signup: components["schemas"]["SignupOut"] | null;
+            /** Allowed Actions */
+            allowed_actions: components["schemas"]["app__activities__machine__Action"][];
+        };
         /**
-         * Action
+         * ActivityStatus
          * @enum {string}
          */
-        Action: "dispatch" | "recall" | "accept" | "decline" | "complete" | "reject" | "cancel" | "rate" | "reopen";
+        ActivityStatus: "published" | "finished" | "cancelled";
         /** ActorOut */
         ActorOut: {
             /** Id */
@@ -1142,12 +1756,43 @@ export interface components {
             /** Role */
             role: string;
         };
+        /** AdjustmentIn */
+        AdjustmentIn: {
+            /** User Id */
+            user_id: number;
+            /**
+             * Points
+             * @description a bonus (+) or a deduction (−), not 0
+             */
+            points: number;
+            /** Reason */
+            reason: string;
+        };
+        /** AdjustmentOut */
+        AdjustmentOut: {
+            entry: components["schemas"]["EntryOut"];
+            /** Balance */
+            balance: number;
+        };
         /** AssigneeRef */
         AssigneeRef: {
             /** Id */
             id: number;
             /** Real Name */
             real_name: string;
+        };
+        /**
+         * Attendance
+         * @description Where one person's sign-up stands. `none`: no live sign-up (never signed up, or withdrew: not stored).
+         * @enum {string}
+         */
+        Attendance: "none" | "signed_up" | "withdrawn" | "checked_in" | "checked_out";
+        /** BalanceOut */
+        BalanceOut: {
+            /** Community Id */
+            community_id: number;
+            /** Balance */
+            balance: number;
         };
         /** Breakdown */
         Breakdown: {
@@ -1231,6 +1876,11 @@ export interface components {
          * @enum {string}
          */
         By: "child" | "category" | "month";
+        /** CancelIn */
+        CancelIn: {
+            /** Reason */
+            reason?: string | null;
+        };
         /** CategoryIn */
         CategoryIn: {
             /** Code */
@@ -1287,6 +1937,22 @@ export interface components {
             /** Active */
             active?: boolean | null;
         };
+        /** CheckinCodeOut */
+        CheckinCodeOut: {
+            /**
+             * Code
+             * @description show it as a QR code; it changes every `seconds`
+             */
+            code: string;
+            /**
+             * Expires At
+             * Format: date-time
+             * @description when the next code is due (the old one is taken one window more)
+             */
+            expires_at: string;
+            /** Seconds */
+            seconds: number;
+        };
         /** ClientConfigOut */
         ClientConfigOut: {
             /**
@@ -1328,6 +1994,16 @@ export interface components {
              */
             at: string;
         };
+        /** CorrectionIn */
+        CorrectionIn: {
+            /** Reason */
+            reason: string;
+            /**
+             * Minutes
+             * @description added (+) or taken (−); the total stays within 0 and the length
+             */
+            minutes: number;
+        };
         /**
          * Counts
          * @description The numerators and denominators behind the rates, so that every rate can be checked by hand.
@@ -1363,6 +2039,11 @@ export interface components {
              */
             on_time: number;
         };
+        /** DecisionIn */
+        DecisionIn: {
+            /** Note */
+            note?: string | null;
+        };
         /** DevSessionIn */
         DevSessionIn: {
             /** User Id */
@@ -1397,6 +2078,29 @@ export interface components {
         };
         /** EmptyIn */
         EmptyIn: Record<string, never>;
+        /** EntryOut */
+        EntryOut: {
+            /** Id */
+            id: number;
+            /** User Id */
+            user_id: number;
+            /** Community Id */
+            community_id: number;
+            kind: components["schemas"]["PointsKind"];
+            /** Points */
+            points: number;
+            /** Reason */
+            reason: string | null;
+            /** Wish Id */
+            wish_id: number | null;
+            /** Redemption Id */
+            redemption_id: number | null;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+        };
         /** EventExport */
         EventExport: {
             /** Action */
@@ -1464,6 +2168,42 @@ export interface components {
             grid_id: number | null;
             /** Address */
             address: string | null;
+        };
+        /** ItemIn */
+        ItemIn: {
+            /** Name */
+            name: string;
+            /** Price */
+            price: number;
+            /** Stock */
+            stock: number;
+        };
+        /** ItemOut */
+        ItemOut: {
+            /** Id */
+            id: number;
+            /** Community Id */
+            community_id: number;
+            /** Name */
+            name: string;
+            /** Price */
+            price: number;
+            /** Stock */
+            stock: number;
+            /** Active */
+            active: boolean;
+        };
+        /** ItemPatch */
+        ItemPatch: {
+            /** Price */
+            price?: number | null;
+            /** Active */
+            active?: boolean | null;
+            /**
+             * Add Stock
+             * @description restock: added to what is left
+             */
+            add_stock?: number | null;
         };
         /** KeyIn */
         KeyIn: {
@@ -1556,6 +2296,59 @@ export interface components {
             expires_in: number;
             user: components["schemas"]["UserOut"];
         };
+        /** MakeupIn */
+        MakeupIn: {
+            /** Reason */
+            reason: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "check_in" | "check_out";
+            /**
+             * At
+             * Format: date-time
+             * @description when the missed check-in or check-out happened
+             */
+            at: string;
+        };
+        /** MakeupOut */
+        MakeupOut: {
+            /** Id */
+            id: number;
+            /** Signup Id */
+            signup_id: number;
+            /** Activity Id */
+            activity_id: number;
+            /** User Id */
+            user_id: number;
+            /** Kind */
+            kind: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Reason */
+            reason: string;
+            status: components["schemas"]["MakeupStatus"];
+            /** Decided By */
+            decided_by: number | null;
+            /** Decided At */
+            decided_at: string | null;
+            /** Decision Note */
+            decision_note: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /**
+         * MakeupStatus
+         * @enum {string}
+         */
+        MakeupStatus: "pending" | "approved" | "refused";
         /** MePatch */
         MePatch: {
             /** Nickname */
@@ -1698,6 +2491,20 @@ export interface components {
             name: string;
             level: components["schemas"]["Level"];
         };
+        /** Page[ActivityOut] */
+        Page_ActivityOut_: {
+            /** Items */
+            items: components["schemas"]["ActivityOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** Page[EntryOut] */
+        Page_EntryOut_: {
+            /** Items */
+            items: components["schemas"]["EntryOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
         /** Page[NotificationOut] */
         Page_NotificationOut_: {
             /** Items */
@@ -1806,6 +2613,29 @@ export interface components {
          * @enum {string}
          */
         PhotoStatus: "pending" | "passed" | "review" | "removed";
+        /**
+         * PointsKind
+         * @enum {string}
+         */
+        PointsKind: "service" | "wish" | "bonus" | "deduction" | "redeem" | "refund";
+        /** PositionIn */
+        PositionIn: {
+            /** Name */
+            name: string;
+            /** Seats */
+            seats: number;
+        };
+        /** PositionOut */
+        PositionOut: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Seats */
+            seats: number;
+            /** Taken */
+            taken: number;
+        };
         /** ProfileExport */
         ProfileExport: {
             /** Id */
@@ -1859,6 +2689,34 @@ export interface components {
             /** Comment */
             comment?: string | null;
         };
+        /** RatesIn */
+        RatesIn: {
+            /**
+             * Per Hour
+             * @description points per hour of activity service
+             */
+            per_hour: number;
+            /**
+             * Per Wish
+             * @description points per wish completed
+             */
+            per_wish: number;
+        };
+        /** RatesOut */
+        RatesOut: {
+            /**
+             * Per Hour
+             * @description points per hour of activity service
+             */
+            per_hour: number;
+            /**
+             * Per Wish
+             * @description points per wish completed
+             */
+            per_wish: number;
+            /** Community Id */
+            community_id: number;
+        };
         /** RatingOut */
         RatingOut: {
             /** Score */
@@ -1866,6 +2724,36 @@ export interface components {
             /** Comment */
             comment: string | null;
         };
+        /** RedemptionOut */
+        RedemptionOut: {
+            /** Id */
+            id: number;
+            /** Item Id */
+            item_id: number;
+            /** Item Name */
+            item_name: string;
+            /** Community Id */
+            community_id: number;
+            /** User Id */
+            user_id: number;
+            /** Points */
+            points: number;
+            status: components["schemas"]["RedemptionStatus"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decided At */
+            decided_at: string | null;
+            /** Cancel Reason */
+            cancel_reason: string | null;
+        };
+        /**
+         * RedemptionStatus
+         * @enum {string}
+         */
+        RedemptionStatus: "ordered" | "collected" | "cancelled";
         /** Ref */
         Ref: {
             /** Id */
@@ -2003,6 +2891,57 @@ export interface components {
             /** Org Name */
             org_name: string;
         };
+        /** RosterRow */
+        RosterRow: {
+            /** Id */
+            id: number;
+            /** Activity Id */
+            activity_id: number;
+            /** Position Id */
+            position_id: number;
+            /** User Id */
+            user_id: number;
+            status: components["schemas"]["Attendance"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Checked In At */
+            checked_in_at: string | null;
+            /** Checked Out At */
+            checked_out_at: string | null;
+            /**
+             * Checked Out By
+             * @description scan | auto (closed at the end) | makeup | finish
+             */
+            checked_out_by: string | null;
+            /**
+             * Minutes
+             * @description hours credited for it, in minutes (corrections included)
+             */
+            minutes: number;
+            /**
+             * Name
+             * @description the member's real name, else the WeChat nickname
+             */
+            name: string;
+        };
+        /** ScanIn */
+        ScanIn: {
+            /**
+             * Code
+             * @description what wx.scanCode read from the organiser's code
+             */
+            code: string;
+            /**
+             * Lat
+             * @description GCJ-02 (wx.getLocation type gcj02)
+             */
+            lat?: number | null;
+            /** Lng */
+            lng?: number | null;
+        };
         /**
          * Scope
          * @enum {string}
@@ -2033,6 +2972,45 @@ export interface components {
              * @description Send as X-CSRF-Token on every console request that changes something
              */
             csrf_token?: string | null;
+        };
+        /** SignupIn */
+        SignupIn: {
+            /**
+             * Position Id
+             * @description required when the activity has several positions
+             */
+            position_id?: number | null;
+        };
+        /** SignupOut */
+        SignupOut: {
+            /** Id */
+            id: number;
+            /** Activity Id */
+            activity_id: number;
+            /** Position Id */
+            position_id: number;
+            /** User Id */
+            user_id: number;
+            status: components["schemas"]["Attendance"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Checked In At */
+            checked_in_at: string | null;
+            /** Checked Out At */
+            checked_out_at: string | null;
+            /**
+             * Checked Out By
+             * @description scan | auto (closed at the end) | makeup | finish
+             */
+            checked_out_by: string | null;
+            /**
+             * Minutes
+             * @description hours credited for it, in minutes (corrections included)
+             */
+            minutes: number;
         };
         /**
          * StaffRole
@@ -2364,7 +3342,7 @@ export interface components {
              */
             content_flag?: string | null;
             /** Allowed Actions */
-            allowed_actions: components["schemas"]["Action"][];
+            allowed_actions: components["schemas"]["app__wishes__machine__Action"][];
             /** Events */
             events: components["schemas"]["EventOut"][];
         };
@@ -2490,13 +3468,28 @@ export interface components {
              */
             content_flag?: string | null;
             /** Allowed Actions */
-            allowed_actions: components["schemas"]["Action"][];
+            allowed_actions: components["schemas"]["app__wishes__machine__Action"][];
+        };
+        /**
+         * Action
+         * @enum {string}
+         */
+        app__activities__machine__Action: "signup" | "withdraw" | "check_in" | "check_out" | "request_makeup" | "decide_makeup" | "correct_hours" | "finish" | "cancel";
+        /** ReasonIn */
+        app__activities__schemas__ReasonIn: {
+            /** Reason */
+            reason: string;
         };
         /** ReasonIn */
         app__members__schemas__ReasonIn: {
             /** Reason */
             reason: string;
         };
+        /**
+         * Action
+         * @enum {string}
+         */
+        app__wishes__machine__Action: "dispatch" | "recall" | "accept" | "decline" | "complete" | "reject" | "cancel" | "rate" | "reopen";
         /** ReasonIn */
         app__wishes__schemas__ReasonIn: {
             /** Reason */
@@ -13368,6 +14361,6567 @@ export interface operations {
                 };
             };
             /** @description unknown, removed, expired or badly signed */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    list_activities_api_v1_activities_get: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["ActivityStatus"] | null;
+                community_id?: number | null;
+                /** @description page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ActivityOut_"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    create_activity_api_v1_activities_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActivityIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    get_activity_api_v1_activities__activity_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                activity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    signup_api_v1_activities__activity_id__signup_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                activity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SignupIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    withdraw_api_v1_activities__activity_id__withdraw_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                activity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    finish_api_v1_activities__activity_id__finish_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                activity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    cancel_api_v1_activities__activity_id__cancel_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                activity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["app__activities__schemas__ReasonIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    checkin_code_api_v1_activities__activity_id__checkin_code_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                activity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckinCodeOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    check_in_api_v1_activities__activity_id__check_in_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                activity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScanIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignupOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    check_out_api_v1_activities__activity_id__check_out_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                activity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScanIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignupOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    list_signups_api_v1_activities__activity_id__signups_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                activity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RosterRow"][];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    correct_hours_api_v1_activities__activity_id__signups__signup_id__hours_corrections_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                activity_id: number;
+                signup_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CorrectionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignupOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    list_makeups_api_v1_activities__activity_id__makeups_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                activity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MakeupOut"][];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    request_makeup_api_v1_activities__activity_id__makeups_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                activity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MakeupIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MakeupOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    approve_makeup_api_v1_activities__activity_id__makeups__makeup_id__approve_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                activity_id: number;
+                makeup_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DecisionIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MakeupOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    refuse_makeup_api_v1_activities__activity_id__makeups__makeup_id__refuse_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                activity_id: number;
+                makeup_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DecisionIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MakeupOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    my_points_api_v1_points_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BalanceOut"][];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    my_entries_api_v1_points_entries_get: {
+        parameters: {
+            query?: {
+                community_id?: number | null;
+                /** @description page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_EntryOut_"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    get_rates_api_v1_communities__community_id__points_rates_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                community_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatesOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    set_rates_api_v1_communities__community_id__points_rates_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                community_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RatesIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatesOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    adjust_api_v1_communities__community_id__points_adjustments_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                community_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdjustmentIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdjustmentOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    list_items_api_v1_communities__community_id__shop_items_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                community_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemOut"][];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    add_item_api_v1_communities__community_id__shop_items_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                community_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ItemIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    patch_item_api_v1_shop_items__item_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ItemPatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    redeem_api_v1_shop_items__item_id__redeem_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RedemptionOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    list_redemptions_api_v1_shop_redemptions_get: {
+        parameters: {
+            query?: {
+                community_id?: number | null;
+                status?: components["schemas"]["RedemptionStatus"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RedemptionOut"][];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    collect_api_v1_shop_redemptions__redemption_id__collect_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                redemption_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RedemptionOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    cancel_api_v1_shop_redemptions__redemption_id__cancel_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                redemption_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CancelIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RedemptionOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
             404: {
                 headers: {
                     [name: string]: unknown;

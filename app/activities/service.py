@@ -1,0 +1,214 @@
+"""Publishing activities, reading them, and the moves on them: sign-up, withdrawal, finish, cancellation.
+
+Seats are settled by the database: a sign-up inserts its row (`ON CONFLICT DO NOTHING` on the one-live-sign-up
+index: twice is `already_signed_up`) and takes a seat with `UPDATE activity_positions SET taken = taken + 1
+WHERE id = … AND taken < seats`. N seats, N winners however many tap at once; the loser's request rolls back
+whole. Each sign-up or scan holds the activity row FOR SHARE, so a cancellation (an UPDATE of that row) waits
+for the sign-ups in flight and then tells every one of them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, false, or_, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.activities import schemas as s
+from app.activities.access import Standing, live_signup, parties_of, require, standing
+from app.activities.attendance import close_open_attendance
+from app.activities.errors import ActivityRefused, Full
+from app.activities.machine import Action, ActivityStatus, Attendance, Refusal
+from app.activities.models import LIVE_SIGNUP_SQL, Activity, Position, Signup
+from app.activities.present import activity_out, minutes_of, positions_of
+from app.auth.permissions import Permission
+from app.auth.principal import Principal
+from app.errors import Forbidden, ValidationFailed
+from app.notifications.service import notify
+from app.orgs.models import Org
+from app.orgs.queries import subtree
+from app.orgs.service import check_community_grid
+
+DEFAULT_POSITION = "志愿者"
+
+
+async def create_activity(session: AsyncSession, principal: Principal, body: s.ActivityIn, now: datetime) -> Standing:
+    community = await check_community_grid(session, body.community_id, body.grid_id)
+    if not principal.can(Permission.manage_activities, community.path):
+        raise Forbidden("only the community's secretary or an admin over it may publish its activities")
+    if body.ends_at <= now:
+        raise ValidationFailed(["body", "ends_at"], "an activity must end in the future")
+    activity = Activity(
+        community_id=community.id,
+        grid_id=body.grid_id,
+        title=body.title.strip(),
+        content=body.content.strip(),
+        address=body.address.strip(),
+        lat=body.lat,
+        lng=body.lng,
+        geofence_m=body.geofence_m,
+        starts_at=body.starts_at,
+        ends_at=body.ends_at,
+        signup_deadline=body.signup_deadline or body.starts_at,
+        audience=body.audience,
+        status=ActivityStatus.published,
+        created_by=principal.id,
+        created_at=now,
+    )
+    session.add(activity)
+    await session.flush()
+    wanted = body.positions or [s.PositionIn(name=DEFAULT_POSITION, seats=body.seats or 1)]
+    session.add_all(Position(activity_id=activity.id, name=p.name.strip(), seats=p.seats, taken=0) for p in wanted)
+    await session.flush()
+    return Standing(activity, community.path, None, parties_of(principal, activity, community.path, None))
+
+
+def _visible(principal: Principal) -> ColumnElement[bool]:
+    """Activities the caller may see in a list: organised over, or open to them (as `is_eligible` reads it)."""
+    paths = principal.grant_paths(Permission.manage_activities)
+    conditions: list[ColumnElement[bool]] = [Activity.created_by == principal.id]
+    conditions += [subtree(p) for p in paths]
+    for m in principal.memberships:
+        grid_ok = or_(Activity.grid_id.is_(None), Activity.grid_id == m.grid_id)
+        conditions.append((Activity.community_id == m.community_id) & grid_ok)
+    user = principal.user
+    if user.home_community_id is not None:
+        grid_ok = or_(Activity.grid_id.is_(None), Activity.grid_id == user.home_grid_id)
+        home = (Activity.community_id == user.home_community_id) & (Activity.audience == "residents") & grid_ok
+        conditions.append(home)
+    return or_(false(), *conditions)
+
+
+async def list_activities(
+    session: AsyncSession,
+    principal: Principal,
+    now: datetime,
+    *,
+    status: ActivityStatus | None,
+    community_id: int | None,
+    limit: int,
+    after: int | None,
+) -> tuple[list[s.ActivityOut], list[int]]:
+    query = select(Activity, Org.path).join(Org, Org.id == Activity.community_id).where(_visible(principal))
+    if status is not None:
+        query = query.where(Activity.status == status)
+    if community_id is not None:
+        query = query.where(Activity.community_id == community_id)
+    if after is not None:
+        query = query.where(Activity.id < after)
+    rows = (await session.execute(query.order_by(Activity.id.desc()).limit(limit + 1))).all()
+    ids = [a.id for a, _ in rows]
+    signups = {
+        su.activity_id: su
+        for su in await session.scalars(
+            select(Signup).where(Signup.activity_id.in_(ids), Signup.user_id == principal.id, text(LIVE_SIGNUP_SQL))
+        )
+    }
+    positions = await positions_of(session, ids)
+    minutes = await minutes_of(session, [su.id for su in signups.values()])
+    items = []
+    for activity, path in rows[:limit]:
+        su = signups.get(activity.id)
+        st = Standing(activity, path, su, parties_of(principal, activity, path, su))
+        items.append(activity_out(st, positions[activity.id], minutes.get(su.id, 0) if su else 0, now))
+    return items, ids
+
+
+async def _position_for(session: AsyncSession, activity_id: int, position_id: int | None) -> int:
+    positions = list(await session.scalars(select(Position.id).where(Position.activity_id == activity_id)))
+    if position_id is None:
+        if len(positions) != 1:
+            raise ValidationFailed(["body", "position_id"], "this activity has several positions: choose one")
+        return positions[0]
+    if position_id not in positions:
+        raise ValidationFailed(["body", "position_id"], f"{position_id} is not a position of this activity")
+    return position_id
+
+
+async def signup(
+    session: AsyncSession, principal: Principal, activity_id: int, body: s.SignupIn, now: datetime
+) -> Standing:
+    st = await standing(session, principal, activity_id, share=True)
+    require(st, Action.signup, now)
+    position_id = await _position_for(session, activity_id, body.position_id)
+    new_id = await session.scalar(
+        pg_insert(Signup)
+        .values(
+            activity_id=activity_id,
+            position_id=position_id,
+            user_id=principal.id,
+            status=Attendance.signed_up,
+            created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["activity_id", "user_id"], index_where=text(LIVE_SIGNUP_SQL))
+        .returning(Signup.id)
+    )
+    if new_id is None:  # another tap of the same person got there first
+        raise ActivityRefused(Refusal.already_signed_up, "you are already signed up")
+    seat = await session.scalar(
+        update(Position)
+        .where(Position.id == position_id, Position.taken < Position.seats)
+        .values(taken=Position.taken + 1)
+        .returning(Position.id)
+    )
+    if seat is None:  # the request rolls back: the sign-up row inserted above goes with it
+        raise Full("every seat of this position is taken")
+    st.signup = await live_signup(session, activity_id, principal.id)
+    st.parties = parties_of(principal, st.activity, st.community_path, st.signup)
+    return st
+
+
+async def withdraw(session: AsyncSession, principal: Principal, activity_id: int, now: datetime) -> Standing:
+    st = await standing(session, principal, activity_id, share=True)
+    require(st, Action.withdraw, now)
+    assert st.signup is not None  # the table allows withdraw to an attendee only
+    position_id = await session.scalar(
+        update(Signup)
+        .where(Signup.id == st.signup.id, Signup.status == Attendance.signed_up)
+        .values(status=Attendance.withdrawn, withdrawn_at=now)
+        .returning(Signup.position_id)
+    )
+    if position_id is None:  # a check-in or another withdrawal came first: answer from the row as it is now
+        st.signup = await live_signup(session, activity_id, principal.id)
+        require(st, Action.withdraw, now)
+        raise ActivityRefused(Refusal.invalid_transition, "the sign-up changed meanwhile")
+    await session.execute(update(Position).where(Position.id == position_id).values(taken=Position.taken - 1))
+    st.signup = None
+    st.parties = parties_of(principal, st.activity, st.community_path, None)
+    return st
+
+
+async def _set_status(session: AsyncSession, st: Standing, to: ActivityStatus, **values: object) -> None:
+    """Compare-and-set: the activity moves only from the status the decision was made on."""
+    moved = await session.scalar(
+        update(Activity)
+        .where(Activity.id == st.activity.id, Activity.status == st.activity.status)
+        .values(status=to, **values)
+        .returning(Activity.id)
+    )
+    if moved is None:
+        raise ActivityRefused(Refusal.invalid_transition, "the activity changed meanwhile; reload it")
+    await session.refresh(st.activity)
+
+
+async def finish(session: AsyncSession, principal: Principal, activity_id: int, now: datetime) -> Standing:
+    st = await standing(session, principal, activity_id)
+    decision = require(st, Action.finish, now)
+    assert decision.to is not None
+    await _set_status(session, st, decision.to, finished_at=now)
+    await close_open_attendance(session, st.activity, min(now, st.activity.ends_at), "finish", now)
+    return st
+
+
+async def cancel(
+    session: AsyncSession, principal: Principal, activity_id: int, body: s.ReasonIn, now: datetime
+) -> Standing:
+    st = await standing(session, principal, activity_id)
+    decision = require(st, Action.cancel, now)
+    assert decision.to is not None
+    reason = body.reason.strip()
+    await _set_status(session, st, decision.to, cancelled_at=now, cancel_reason=reason, attendance_closed_at=now)
+    told = await session.scalars(select(Signup.user_id).where(Signup.activity_id == activity_id, text(LIVE_SIGNUP_SQL)))
+    await notify(session, told, "activity_cancelled", title=st.activity.title, reason=reason)
+    return st
