@@ -18,6 +18,7 @@ from app.console.router import router as console_router
 from app.console.static import mount_console
 from app.db import create_engine, create_sessionmaker
 from app.errors import install_error_handlers
+from app.joint.router import router as joint_router
 from app.limits.body import BodyLimitMiddleware
 from app.members.router import router as members_router
 from app.notifications.router import router as notifications_router
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         subscriptions_router,
         push_router,
         stats_router,
+        joint_router,
         open311_keys_router,
         open311_router,
         privacy_router,

@@ -4,6 +4,7 @@ from app.auth.models import User
 from app.catalog.models import Category
 from app.console.models import ConsoleTicket
 from app.db import Base
+from app.joint.models import CouncilSeat, JointProject, JointProjectEvent, Need, Resource, Unit, UnitContact
 from app.limits.models import RateCounter
 from app.members.models import Member, MemberReport, ServiceRecord
 from app.notifications.models import Notification, SubscriptionQuota, WeChatFlag
@@ -18,17 +19,24 @@ __all__ = [
     "Category",
     "ConsoleTicket",
     "ContactAccess",
+    "CouncilSeat",
     "IdempotencyKey",
+    "JointProject",
+    "JointProjectEvent",
     "Member",
     "MemberReport",
+    "Need",
     "Notification",
     "Org",
     "PartnerKey",
     "PushEvent",
     "RateCounter",
+    "Resource",
     "RoleAssignment",
     "ServiceRecord",
     "SubscriptionQuota",
+    "Unit",
+    "UnitContact",
     "User",
     "WeChatFlag",
     "Wish",

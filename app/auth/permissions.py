@@ -14,11 +14,22 @@ class Permission(StrEnum):
     view_members = "view_members"
     manage_wishes = "manage_wishes"  # dispatch, recall, reject; the community queue
     view_stats = "view_stats"
+    manage_joint = "manage_joint"  # 共驻共建 for a community: its needs, adopting resources, its side of projects
+    manage_units = "manage_units"  # register 驻区单位, their contact people and council seats
+    self_assess = "self_assess"  # 评星定级: a community scores itself
+    rate_stars = "rate_stars"  # 评星定级: review (street), set indicators and approve (district)
 
 
 ROLE_PERMISSIONS: dict[StaffRole, frozenset[Permission]] = {
     StaffRole.secretary: frozenset(
-        {Permission.decide_reports, Permission.view_members, Permission.manage_wishes, Permission.view_stats}
+        {
+            Permission.decide_reports,
+            Permission.view_members,
+            Permission.manage_wishes,
+            Permission.view_stats,
+            Permission.manage_joint,
+            Permission.self_assess,
+        }
     ),
     StaffRole.admin: frozenset(Permission),
 }
