@@ -30,6 +30,7 @@ from app.open311.keys import router as open311_keys_router
 from app.open311.router import router as open311_router
 from app.orgs.router import router as orgs_router
 from app.privacy.router import router as privacy_router
+from app.stars.router import router as stars_router
 from app.stats.router import router as stats_router
 from app.text import refuse_control_characters
 from app.wechat.client import open_wechat
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         push_router,
         stats_router,
         joint_router,
+        stars_router,
         open311_keys_router,
         open311_router,
         privacy_router,

@@ -11,28 +11,35 @@ from app.notifications.models import Notification, SubscriptionQuota, WeChatFlag
 from app.open311.models import PartnerKey
 from app.orgs.models import Org, RoleAssignment
 from app.privacy.models import ContactAccess
+from app.stars.models import Assessment, AssessmentEvent, Indicator, IndicatorSet, Objection, Score
 from app.wechat.models import PushEvent, Wxacode
 from app.wishes.models import IdempotencyKey, Wish, WishEvent
 
 __all__ = [
+    "Assessment",
+    "AssessmentEvent",
     "Base",
     "Category",
     "ConsoleTicket",
     "ContactAccess",
     "CouncilSeat",
     "IdempotencyKey",
+    "Indicator",
+    "IndicatorSet",
     "JointProject",
     "JointProjectEvent",
     "Member",
     "MemberReport",
     "Need",
     "Notification",
+    "Objection",
     "Org",
     "PartnerKey",
     "PushEvent",
     "RateCounter",
     "Resource",
     "RoleAssignment",
+    "Score",
     "ServiceRecord",
     "SubscriptionQuota",
     "Unit",

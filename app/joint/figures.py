@@ -9,15 +9,19 @@ from app.auth.principal import Principal
 from app.joint.machine import Status
 from app.joint.models import JointProject, Need
 from app.joint.schemas import JointFigures
+from app.orgs.models import Org
 from app.orgs.queries import communities_under
 from app.stats.service import org_ref, stats_org
 from app.stats.window import Window
 
 
 async def joint_figures(session: AsyncSession, principal: Principal, org_id: int, window: Window) -> JointFigures:
-    """Projects proposed in the window in the org's communities (a grid counts its community's), scoped like the
-    wish figures: an org outside the caller's subtree is 404."""
-    org = await stats_org(session, principal, org_id)
+    """Scoped like the wish figures: an org outside the caller's subtree is 404."""
+    return await count(session, await stats_org(session, principal, org_id), window)
+
+
+async def count(session: AsyncSession, org: Org, window: Window) -> JointFigures:
+    """Projects proposed in the window in the org's communities (a grid counts its community's)."""
     communities = communities_under(org)
     p = JointProject
     in_window = [p.community_id.in_(communities), p.created_at >= window.since, p.created_at < window.until]
