@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -182,12 +184,12 @@ def _check(project: JointProject, action: Action, parties: frozenset[Party]) -> 
     return decision.to
 
 
-def _apply(project: JointProject, action: Action, to: Status, body: ActIn, now: object) -> None:
-    project.status, project.updated_at = to, now  # type: ignore[assignment]
+def _apply(project: JointProject, action: Action, to: Status, body: ActIn, now: datetime) -> None:
+    project.status, project.updated_at = to, now
     if action is Action.confirm:
-        project.agreed_at = now  # type: ignore[assignment]
+        project.agreed_at = now
     elif action is Action.complete:
-        project.done_at = now  # type: ignore[assignment]
+        project.done_at = now
     elif action is Action.drop:
         project.drop_reason = body.reason
     elif action is Action.rate:
