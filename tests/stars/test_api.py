@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.stars.models import Assessment, AssessmentEvent
@@ -154,6 +156,15 @@ async def test_the_whole_cycle_by_the_right_and_wrong_people(api: Api, session: 
     assert_problem(
         await api.get(RESIDENT, f"/api/v1/stars/communities/{await api.org_id('驼峰路街道')}"), 404, "not_found"
     )
+    # The database refuses an edit of a published rating, whoever tries.
+    for sql in (
+        f"UPDATE star_scores SET self_points = 0 WHERE assessment_id = {aid}",
+        f"UPDATE star_assessments SET stars = 1 WHERE id = {aid}",
+        f"DELETE FROM star_assessments WHERE id = {aid}",
+    ):
+        with pytest.raises(DBAPIError, match="published"):
+            await session.execute(text(sql))
+        await session.rollback()
 
 
 async def test_a_quota_exceeded_changes_nothing(api: Api) -> None:
