@@ -17,7 +17,7 @@ from app.joint.access import contact_units, parties_of, reaches, sees_community_
 from app.joint.machine import Action, Party, Refusal, Status
 from app.joint.models import JointProject, JointProjectEvent, Need, Origin, Resource
 from app.joint.schemas import ActIn, AdoptIn, ClaimIn, EventOut, ProjectDetail, ProjectOut, Rating
-from app.orgs.models import Org
+from app.orgs.models import Level, Org
 from app.orgs.service import get_org
 from app.wechat.content import ContentScreen, Scene
 
@@ -57,7 +57,9 @@ async def adopt_resource(
         raise NotFound.of("resource", resource_id)
     unit, unit_org, mine = await visible_unit(session, principal, resource.unit_id)
     community = await session.get(Org, body.community_id)
-    if community is None or not principal.can(Permission.manage_joint, community.path):
+    if community is None or community.level != Level.community:
+        raise ValidationFailed(["body", "community_id"], f"org {body.community_id} is not a community")
+    if not principal.can(Permission.manage_joint, community.path):
         raise Forbidden("only the community's secretary or an admin over it adopts a resource for it")
     if not reaches(unit_org, community):
         raise ValidationFailed(["body", "community_id"], f"unit {unit.id} is not based in or above that community")

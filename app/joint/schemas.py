@@ -3,8 +3,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app.bounds import HORIZON, SERVICE_START
+from app.db import utcnow
 from app.ids import Id
 from app.joint.machine import Action, Status
 from app.joint.models import Origin, ResourceKind, UnitKind
@@ -55,6 +57,14 @@ class NeedIn(BaseModel):
     content: str = Field(min_length=1, max_length=500, description="what is needed and why")
     beneficiaries: str = Field(default="", max_length=200, description="which residents benefit")
     due_on: date | None = Field(default=None, description="by when")
+
+    @field_validator("due_on")
+    @classmethod
+    def _within_service(cls, value: date | None) -> date | None:
+        # The same range as every time the API takes (app/bounds.py): no year 1, no year 9999.
+        if value is not None and not SERVICE_START.date() <= value <= (utcnow() + HORIZON).date():
+            raise ValueError(f"due_on must be between {SERVICE_START:%Y-%m-%d} and a year from now")
+        return value
 
 
 class NeedState(StrEnum):

@@ -10,12 +10,11 @@ from app.auth.models import User
 from app.auth.permissions import Permission
 from app.auth.principal import Principal
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from app.joint.access import contact_units, reaches, sees_community_needs, visible_unit
+from app.joint.access import contact_units, sees_community_needs, visible_unit
 from app.joint.machine import Status
 from app.joint.models import CouncilSeat, JointProject, Need, Resource, Unit, UnitContact
 from app.joint.schemas import NeedIn, NeedOut, NeedState, ResourceIn, SeatIn, SeatOut, UnitIn, UnitOut
 from app.orgs.models import Level, Org
-from app.orgs.service import get_org
 from app.wechat.content import ContentScreen, Scene, user_texts
 
 BASES = (Level.street, Level.community)
@@ -188,11 +187,3 @@ async def list_resources(
     if after is not None:
         query = query.where(Resource.id < after)
     return list(await session.scalars(query.order_by(Resource.id.desc()).limit(limit + 1)))
-
-
-async def reaching_unit(session: AsyncSession, unit_id: int, community: Org) -> Unit:
-    unit = await session.get_one(Unit, unit_id)
-    unit_org = await get_org(session, unit.org_id)
-    if not reaches(unit_org, community):
-        raise ValidationFailed(["body"], f"unit {unit.id} is not based in {community.name} or its street")
-    return unit

@@ -66,12 +66,12 @@ class OpenIn(BaseModel):
 
 
 class ScoreIn(BaseModel):
-    points: float = Field(ge=0, le=100)
+    points: float = Field(ge=0, le=100, allow_inf_nan=False)
     evidence: str = Field(min_length=1, max_length=500, description="what shows it (text; files once files exist)")
 
 
 class ReviewIn(BaseModel):
-    points: float = Field(ge=0, le=100)
+    points: float = Field(ge=0, le=100, allow_inf_nan=False)
     reason: str | None = Field(default=None, min_length=1, max_length=200, description="needed when points change")
 
 

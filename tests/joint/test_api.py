@@ -142,6 +142,8 @@ async def test_an_adopted_resource_confirmed_by_the_unit_then_dropped(api: Api) 
     wanfolou = {"community_id": await api.org_id("万佛楼社区")}
     assert_problem(await api.post(OTHER_S, f"/api/v1/joint/resources/{rid}/adopt", wanfolou), 404, "not_found")
     assert_problem(await api.post(ADMIN, f"/api/v1/joint/resources/{rid}/adopt", wanfolou), 422, "validation_error")
+    street = {"community_id": await api.org_id("驼峰路街道")}
+    assert_problem(await api.post(ADMIN, f"/api/v1/joint/resources/{rid}/adopt", street), 422, "validation_error")
     jinyang = {"community_id": await api.org_id("金阳社区")}
     assert_problem(await api.post(CONTACT, f"/api/v1/joint/resources/{rid}/adopt", jinyang), 403, "forbidden")
     adopted = await api.post(S, f"/api/v1/joint/resources/{rid}/adopt", {**jinyang, "title": "周末亲子运动会"})
@@ -172,6 +174,9 @@ async def test_refused_texts_and_bad_input_change_nothing(api: Api, session: Asy
     )
     assert_problem(await api.post(S, "/api/v1/joint/needs", {**risky, "title": "x" * 41}), 422, "validation_error")
     assert_problem(await api.post(S, "/api/v1/joint/needs", {**risky, "title": "a\x01"}), 422, "validation_error")
+    for due_on in ("0001-01-01", "9999-12-31"):
+        body = {**risky, "title": "好", "due_on": due_on}
+        assert_problem(await api.post(S, "/api/v1/joint/needs", body), 422, "validation_error")
     assert await session.scalar(select(func.count()).select_from(Need)) == 0
     assert_problem(await api.post(S, "/api/v1/joint/projects/1/fly"), 422, "validation_error")
     assert_problem(await api.post(S, "/api/v1/joint/projects/99999/confirm"), 404, "not_found")

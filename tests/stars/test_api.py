@@ -67,6 +67,12 @@ async def test_the_whole_cycle_by_the_right_and_wrong_people(api: Api, session: 
     measured = set_["indicators"][0]["id"]
     await call(api, "PUT", S, f"/assessments/{aid}/scores/{measured}", {"points": 20, "evidence": "x"}, 422)
     await call(api, "PUT", S, f"/assessments/{aid}/scores/{people}", {"points": 21, "evidence": "x"}, 422)
+    nan = await api.client.put(
+        f"/api/v1/stars/assessments/{aid}/scores/{people}",
+        content=b'{"points": NaN, "evidence": "x"}',
+        headers={**await api.login(S), "Content-Type": "application/json"},
+    )
+    assert_problem(nan, 422, "validation_error")
     await call(api, "PUT", S, f"/assessments/{aid}/scores/{people}", {"points": 18, "evidence": "违规测试"}, 422)
     await call(
         api, "PUT", STREET["金阳社区"], f"/assessments/{aid}/scores/{people}", {"points": 1, "evidence": "x"}, 403
