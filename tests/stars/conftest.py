@@ -15,6 +15,8 @@ YEAR = datetime.now(ZoneInfo("Asia/Shanghai")).year
 INDICATORS = [
     {"name": "响应率", "max_points": 20, "measure": "response_rate"},
     {"name": "满意率", "max_points": 10, "measure": "satisfaction_rate"},
+    {"name": "解决率", "max_points": 10, "measure": "resolution_rate"},
+    {"name": "按时办结率", "max_points": 10, "measure": "on_time_rate"},
     {"name": "党员报到", "max_points": 10, "measure": "members", "target": 6},
     {"name": "共驻共建项目", "max_points": 10, "measure": "projects_done", "target": 2},
     {"name": "组织生活", "max_points": 20},

@@ -33,7 +33,7 @@ RESIDENT = "demo-resident-jinyang-1"
 async def test_the_district_sets_indicators(api: Api) -> None:
     district = await api.org_id("榆阳区")
     set_ = await indicator_set(api)
-    assert set_["total_points"] == 70 and [i["position"] for i in set_["indicators"]] == [1, 2, 3, 4, 5]
+    assert set_["total_points"] == 90 and [i["position"] for i in set_["indicators"]] == [1, 2, 3, 4, 5, 6, 7]
     body = {"district_id": district, "year": YEAR, "indicators": INDICATORS}
     assert_problem(await api.post(ADMIN, "/api/v1/stars/sets", body), 409, "conflict")
     assert_problem(await api.post(S, "/api/v1/stars/sets", {**body, "year": YEAR + 1}), 403, "forbidden")
@@ -233,9 +233,18 @@ async def test_measured_items_agree_with_the_figures(api: Api) -> None:
     assert measured == {
         "response_rate": summary["response_rate"],
         "satisfaction_rate": summary["satisfaction_rate"],
+        "resolution_rate": summary["resolution_rate"],
+        "on_time_rate": summary["on_time_rate"],
         "members": summary["members"],
         "projects_done": joint["by_status"]["done"],
     }
     assert measured["response_rate"] == 1.0 and measured["members"] == 3 and measured["projects_done"] == 1
     points = {s["measure"]: s["self_points"] for s in a["scores"] if s["measure"]}
-    assert points == {"response_rate": 20.0, "satisfaction_rate": 10.0, "members": 5.0, "projects_done": 5.0}
+    assert points == {
+        "response_rate": 20.0,
+        "satisfaction_rate": 10.0,
+        "resolution_rate": 10.0,
+        "on_time_rate": 10.0,
+        "members": 5.0,
+        "projects_done": 5.0,
+    }
