@@ -21,6 +21,7 @@ from app.console.router import router as console_router
 from app.console.static import mount_console
 from app.db import create_engine, create_sessionmaker
 from app.errors import install_error_handlers
+from app.joint.router import router as joint_router
 from app.limits.body import BodyLimitMiddleware
 from app.members.router import router as members_router
 from app.notifications.router import router as notifications_router
@@ -38,6 +39,7 @@ from app.photos.storage import open_storage
 from app.points.router import router as points_router
 from app.privacy.router import router as privacy_router
 from app.pubsub import open_hub
+from app.stars.router import router as stars_router
 from app.stats.router import router as stats_router
 from app.supervision.router import router as supervision_router
 from app.text import refuse_control_characters
@@ -112,6 +114,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         push_router,
         stats_router,
         supervision_router,
+        joint_router,
+        stars_router,
         open311_keys_router,
         open311_router,
         privacy_router,

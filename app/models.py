@@ -5,6 +5,7 @@ from app.auth.models import User
 from app.catalog.models import Category
 from app.console.models import ConsoleTicket
 from app.db import Base
+from app.joint.models import CouncilSeat, JointProject, JointProjectEvent, Need, Resource, Unit, UnitContact
 from app.limits.models import RateCounter
 from app.members.models import Member, MemberReport, ServiceRecord
 from app.notifications.models import Notification, SubscriptionQuota, WeChatFlag
@@ -13,22 +14,32 @@ from app.orgs.models import Org, RoleAssignment
 from app.photos.models import MediaLink, MediaVerdict, Photo
 from app.points.models import PointsBalance, PointsEntry, PointsRates, Redemption, ShopItem
 from app.privacy.models import ContactAccess
+from app.stars.models import Assessment, AssessmentEvent, Indicator, IndicatorSet, Objection, Score
 from app.wechat.models import PushEvent, Wxacode
 from app.wishes.models import IdempotencyKey, Wish, WishEvent
 
 __all__ = [
     "Activity",
+    "Assessment",
+    "AssessmentEvent",
     "Base",
     "Category",
     "ConsoleTicket",
     "ContactAccess",
+    "CouncilSeat",
     "IdempotencyKey",
+    "Indicator",
+    "IndicatorSet",
+    "JointProject",
+    "JointProjectEvent",
     "Makeup",
     "MediaLink",
     "MediaVerdict",
     "Member",
     "MemberReport",
+    "Need",
     "Notification",
+    "Objection",
     "Org",
     "PartnerKey",
     "Photo",
@@ -39,11 +50,15 @@ __all__ = [
     "PushEvent",
     "RateCounter",
     "Redemption",
+    "Resource",
     "RoleAssignment",
+    "Score",
     "ServiceRecord",
     "ShopItem",
     "Signup",
     "SubscriptionQuota",
+    "Unit",
+    "UnitContact",
     "User",
     "WeChatFlag",
     "Wish",

@@ -16,6 +16,10 @@ class Permission(StrEnum):
     view_stats = "view_stats"
     manage_activities = "manage_activities"  # publish, finish, cancel activities; check-in codes; 补卡 decisions
     manage_points = "manage_points"  # points rates, bonus / deduction, the 爱心超市's items and orders
+    manage_joint = "manage_joint"  # 共驻共建 for a community: its needs, adopting resources, its side of projects
+    manage_units = "manage_units"  # register 驻区单位, their contact people and council seats
+    self_assess = "self_assess"  # 评星定级: a community scores itself
+    rate_stars = "rate_stars"  # 评星定级: review (street), set indicators and approve (district)
 
 
 ROLE_PERMISSIONS: dict[StaffRole, frozenset[Permission]] = {
@@ -27,6 +31,8 @@ ROLE_PERMISSIONS: dict[StaffRole, frozenset[Permission]] = {
             Permission.view_stats,
             Permission.manage_activities,
             Permission.manage_points,
+            Permission.manage_joint,
+            Permission.self_assess,
         }
     ),
     StaffRole.admin: frozenset(Permission),

@@ -18,6 +18,7 @@ from fastapi import FastAPI
 
 from tests.helpers import PROBLEM, Api
 from tests.photos import images
+from tests.trust.matrix_joint import JOINT_MATRIX
 from tests.trust.personas import PERSONAS, World, make_world
 from tests.trust.volunteering import (
     activity_body,
@@ -426,6 +427,9 @@ MATRIX: dict[tuple[str, str], Case] = {
 }
 
 
+MATRIX.update({route: Case(setup, expect) for route, (setup, expect) in JOINT_MATRIX.items()})
+
+
 def app_routes(app: FastAPI) -> set[tuple[str, str]]:
     """Every (method, path) the app documents: the OpenAPI document is FastAPI's public route table."""
     paths = app.openapi()["paths"]
@@ -445,8 +449,9 @@ async def test_route_answers_each_persona_as_the_contract_allows(api: Api, route
     method, template = route
     for persona, openid in PERSONAS.items():
         ctx, body = await case.setup(world, persona)
-        path = template.format(**{k: v for k, v in ctx.items() if not k.startswith("_")})
+        path = template.format(**{k: v for k, v in ctx.items() if not k.startswith(("_", "?"))})
         params = {k: (str(world.community) if v == "@community" else v) for k, v in case.params.items()}
+        params.update({k[1:]: str(v) for k, v in ctx.items() if k.startswith("?")})
         json_body = body if body is not None else (params.pop("reason", None) and {"reason": case.params["reason"]})
         headers = await api.login(openid) if openid else {}
         resp = await api.client.request(method, path, json=json_body or None, params=params, headers=headers)

@@ -1427,6 +1427,443 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/joint/units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Units
+         * @description The units the caller acts for, and those based in or above the orgs the caller runs; newest first.
+         */
+        get: operations["list_units_api_v1_joint_units_get"];
+        put?: never;
+        /**
+         * Create Unit
+         * @description Register a 驻区单位 based in a street or community (admin over it).
+         */
+        post: operations["create_unit_api_v1_joint_units_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/joint/units/{unit_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Unit */
+        get: operations["get_unit_api_v1_joint_units__unit_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/joint/units/{unit_id}/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add Contact
+         * @description Make a user a contact person who acts for the unit (admin over the unit's org).
+         */
+        post: operations["add_contact_api_v1_joint_units__unit_id__contacts_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/joint/units/{unit_id}/council": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Join Council
+         * @description Seat the unit on a street's or community's 党建联席会, with its 兼职委员 (admin over that council's org).
+         */
+        post: operations["join_council_api_v1_joint_units__unit_id__council_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/joint/needs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Needs
+         * @description A community's needs, for its staff and the contacts of the units that reach it; newest first.
+         */
+        get: operations["list_needs_api_v1_joint_needs_get"];
+        put?: never;
+        /**
+         * Create Need
+         * @description List a community's need (需求清单); its texts go through WeChat's content check first.
+         */
+        post: operations["create_need_api_v1_joint_needs_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/joint/needs/{need_id}/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Claim Need
+         * @description A unit's contact claims the need: a project `proposed`, for the community to confirm. One live claim per need.
+         */
+        post: operations["claim_need_api_v1_joint_needs__need_id__claim_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/joint/resources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Resources */
+        get: operations["list_resources_api_v1_joint_resources_get"];
+        put?: never;
+        /**
+         * Create Resource
+         * @description List a unit's resource (资源清单): by its contact people or an admin over it.
+         */
+        post: operations["create_resource_api_v1_joint_resources_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/joint/resources/{resource_id}/adopt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Adopt Resource
+         * @description A community adopts a unit's resource: a project `proposed`, for the unit to confirm.
+         */
+        post: operations["adopt_resource_api_v1_joint_resources__resource_id__adopt_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/joint/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Projects
+         * @description Projects of the communities the caller runs and of the units they act for; newest first.
+         */
+        get: operations["list_projects_api_v1_joint_projects_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/joint/projects/{project_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Project
+         * @description The project with its events (claim / adoption, each change, each dated progress entry), oldest first.
+         */
+        get: operations["get_project_api_v1_joint_projects__project_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/joint/projects/{project_id}/{action}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Act
+         * @description Move the project through the table (README's diagram): not from this status `409 invalid_transition`, not
+         *     for your side `403`, not visible `404`. `progress` needs `note`, `drop` a `reason`, `rate` a `score`.
+         */
+        post: operations["act_api_v1_joint_projects__project_id___action__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/joint/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Figures
+         * @description Projects by state, participating units, needs met, resources used over the org's subtree and the window
+         *     (default: the last 30 days); scoped like `/stats/*` (an org outside one's subtree is 404).
+         */
+        get: operations["figures_api_v1_joint_figures_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stars/sets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Sets
+         * @description The district's indicator sets, newest year first (public to signed-in users, like the tree).
+         */
+        get: operations["list_sets_api_v1_stars_sets_get"];
+        put?: never;
+        /**
+         * Create Set
+         * @description A district's indicators for a year, with the quotas per star level (district admins).
+         */
+        post: operations["create_set_api_v1_stars_sets_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stars/sets/{set_id}/assessments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Assessments
+         * @description The set's assessments the caller has a part in, and those in 公示 or published.
+         */
+        get: operations["list_assessments_api_v1_stars_sets__set_id__assessments_get"];
+        put?: never;
+        /**
+         * Open Assessment
+         * @description The community opens its self-assessment (draft); measured items are filled from its records of the year.
+         */
+        post: operations["open_assessment_api_v1_stars_sets__set_id__assessments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stars/assessments/{assessment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Assessment
+         * @description With its scores, every step (who, when) and its objections; `allowed_actions` for this caller.
+         */
+        get: operations["get_assessment_api_v1_stars_assessments__assessment_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stars/assessments/{assessment_id}/scores/{indicator_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Score Item
+         * @description The community's points and evidence for an item scored by people; only in draft (else 409).
+         */
+        put: operations["score_item_api_v1_stars_assessments__assessment_id__scores__indicator_id__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stars/assessments/{assessment_id}/reviews/{indicator_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Review Item
+         * @description The street's points for one item while submitted; different points from the community's need a reason.
+         */
+        put: operations["review_item_api_v1_stars_assessments__assessment_id__reviews__indicator_id__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stars/assessments/{assessment_id}/objections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Object To
+         * @description 异议 during 公示 (any signed-in user); publishing waits until every objection is answered.
+         */
+        post: operations["object_to_api_v1_stars_assessments__assessment_id__objections_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stars/objections/{objection_id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer
+         * @description The district answers an objection.
+         */
+        post: operations["answer_api_v1_stars_objections__objection_id__answer_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stars/assessments/{assessment_id}/{action}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Act
+         * @description A step of the cycle (README's diagram): `approve` and `correct` take `stars` and are held to the quotas
+         *     (`409 quota_exceeded`); `publish` waits for every objection's answer (`409 open_objection`).
+         */
+        post: operations["act_api_v1_stars_assessments__assessment_id___action__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stars/communities/{community_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Community Stars
+         * @description The community page of the mini-program: its published stars now and by year.
+         */
+        get: operations["community_stars_api_v1_stars_communities__community_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/open311/keys": {
         parameters: {
             query?: never;
@@ -1629,6 +2066,20 @@ export interface components {
             /** Contact Views */
             contact_views: components["schemas"]["ContactViewExport"][];
         };
+        /**
+         * ActIn
+         * @description `progress` needs `note`; `drop` needs `reason`; `rate` needs `score`.
+         */
+        ActIn: {
+            /** Note */
+            note?: string | null;
+            /** Reason */
+            reason?: string | null;
+            /** Score */
+            score?: number | null;
+            /** Comment */
+            comment?: string | null;
+        };
         /** ActivityIn */
         ActivityIn: {
             /** Community Id */
@@ -1773,6 +2224,57 @@ export interface components {
             entry: components["schemas"]["EntryOut"];
             /** Balance */
             balance: number;
+        };
+        /** AdoptIn */
+        AdoptIn: {
+            /**
+             * Community Id
+             * @description the community adopting the resource (the caller runs it)
+             */
+            community_id: number;
+            /**
+             * Title
+             * @description default: the resource's
+             */
+            title?: string | null;
+            /** Note */
+            note?: string | null;
+        };
+        /** AnswerIn */
+        AnswerIn: {
+            /** Answer */
+            answer: string;
+        };
+        /** AssessmentOut */
+        AssessmentOut: {
+            /** Id */
+            id: number;
+            /** Set Id */
+            set_id: number;
+            /** Year */
+            year: number;
+            community: components["schemas"]["OrgRef"];
+            status: components["schemas"]["app__stars__machine__Status"];
+            /**
+             * Stars
+             * @description as approved, or as last corrected
+             */
+            stars: number | null;
+            /** Self Total */
+            self_total: number;
+            /** Review Total */
+            review_total: number;
+            /** Allowed Actions */
+            allowed_actions: components["schemas"]["app__stars__machine__Action"][];
+            /** Scores */
+            scores: components["schemas"]["ScoreOut"][];
+            /**
+             * Events
+             * @description every step, oldest first, with who and when
+             */
+            events: components["schemas"]["app__stars__schemas__EventOut"][];
+            /** Objections */
+            objections: components["schemas"]["ObjectionOut"][];
         };
         /** AssigneeRef */
         AssigneeRef: {
@@ -1953,6 +2455,16 @@ export interface components {
             /** Seconds */
             seconds: number;
         };
+        /** ClaimIn */
+        ClaimIn: {
+            /**
+             * Unit Id
+             * @description the unit claiming the need (the caller acts for it)
+             */
+            unit_id: number;
+            /** Note */
+            note?: string | null;
+        };
         /** ClientConfigOut */
         ClientConfigOut: {
             /**
@@ -1968,6 +2480,19 @@ export interface components {
              */
             wechat_mode: string;
         };
+        /**
+         * CommunityStars
+         * @description What the mini-program's community page shows: the latest published stars and the history by year.
+         */
+        CommunityStars: {
+            community: components["schemas"]["OrgRef"];
+            current: components["schemas"]["YearStars"] | null;
+            /**
+             * History
+             * @description newest year first, published years only
+             */
+            history: components["schemas"]["YearStars"][];
+        };
         /** CompleteIn */
         CompleteIn: {
             /** Note */
@@ -1976,6 +2501,11 @@ export interface components {
             service_minutes?: number | null;
             /** Photo Ids */
             photo_ids?: number[];
+        };
+        /** ContactIn */
+        ContactIn: {
+            /** User Id */
+            user_id: number;
         };
         /**
          * ContactViewExport
@@ -2121,21 +2651,6 @@ export interface components {
              */
             at: string;
         };
-        /** EventOut */
-        EventOut: {
-            /** Action */
-            action: string;
-            from_status: components["schemas"]["Status"] | null;
-            to_status: components["schemas"]["Status"];
-            actor: components["schemas"]["ActorOut"];
-            /** Note */
-            note: string | null;
-            /**
-             * At
-             * Format: date-time
-             */
-            at: string;
-        };
         /**
          * ExportFormat
          * @enum {string}
@@ -2168,6 +2683,34 @@ export interface components {
             grid_id: number | null;
             /** Address */
             address: string | null;
+        };
+        /** IndicatorIn */
+        IndicatorIn: {
+            /** Name */
+            name: string;
+            /** Max Points */
+            max_points: number;
+            /** @description measured by the system; null: scored by people */
+            measure?: components["schemas"]["Measure"] | null;
+            /**
+             * Target
+             * @description a count measure's full-points value
+             */
+            target?: number | null;
+        };
+        /** IndicatorOut */
+        IndicatorOut: {
+            /** Id */
+            id: number;
+            /** Position */
+            position: number;
+            /** Name */
+            name: string;
+            /** Max Points */
+            max_points: number;
+            measure: components["schemas"]["Measure"] | null;
+            /** Target */
+            target: number | null;
         };
         /** ItemIn */
         ItemIn: {
@@ -2204,6 +2747,49 @@ export interface components {
              * @description restock: added to what is left
              */
             add_stock?: number | null;
+        };
+        /** JointFigures */
+        JointFigures: {
+            org: components["schemas"]["OrgRef"];
+            /**
+             * Since
+             * Format: date-time
+             */
+            since: string;
+            /**
+             * Until
+             * Format: date-time
+             */
+            until: string;
+            /**
+             * Projects
+             * @description projects proposed in the window in the org's communities
+             */
+            projects: number;
+            /** By Status */
+            by_status: {
+                [key: string]: number;
+            };
+            /**
+             * Units
+             * @description participating units: distinct units of those projects that were agreed
+             */
+            units: number;
+            /**
+             * Needs
+             * @description needs listed in the window
+             */
+            needs: number;
+            /**
+             * Needs Met
+             * @description distinct needs whose project (of the window) is done
+             */
+            needs_met: number;
+            /**
+             * Resources Used
+             * @description distinct resources of the window's adoptions that were agreed
+             */
+            resources_used: number;
         };
         /** KeyIn */
         KeyIn: {
@@ -2355,6 +2941,13 @@ export interface components {
             nickname?: string | null;
             home?: components["schemas"]["HomeIn"] | null;
         };
+        /**
+         * Measure
+         * @description What the system measures from its own records for the year. Activities held (活动) are not here: no
+         *     activities table exists yet, so such an item is scored by people on evidence until one does.
+         * @enum {string}
+         */
+        Measure: "response_rate" | "resolution_rate" | "satisfaction_rate" | "on_time_rate" | "members" | "projects_done";
         /** MemberOut */
         MemberOut: {
             /** User Id */
@@ -2408,6 +3001,57 @@ export interface components {
              */
             created_at: string;
         };
+        /** NeedIn */
+        NeedIn: {
+            /** Community Id */
+            community_id: number;
+            /** Title */
+            title: string;
+            /**
+             * Content
+             * @description what is needed and why
+             */
+            content: string;
+            /**
+             * Beneficiaries
+             * @description which residents benefit
+             * @default
+             */
+            beneficiaries: string;
+            /**
+             * Due On
+             * @description by when
+             */
+            due_on?: string | null;
+        };
+        /** NeedOut */
+        NeedOut: {
+            /** Id */
+            id: number;
+            /** Community Id */
+            community_id: number;
+            /** Title */
+            title: string;
+            /** Content */
+            content: string;
+            /** Beneficiaries */
+            beneficiaries: string;
+            /** Due On */
+            due_on: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            state: components["schemas"]["NeedState"];
+            /** Project Id */
+            project_id: number | null;
+        };
+        /**
+         * NeedState
+         * @enum {string}
+         */
+        NeedState: "open" | "claimed" | "met";
         /** NoteIn */
         NoteIn: {
             /** Note */
@@ -2454,6 +3098,34 @@ export interface components {
             read_at: string | null;
             wechat_status: components["schemas"]["WeChatStatus"];
         };
+        /** ObjectionIn */
+        ObjectionIn: {
+            /** Content */
+            content: string;
+        };
+        /** ObjectionOut */
+        ObjectionOut: {
+            /** Id */
+            id: number;
+            /** Assessment Id */
+            assessment_id: number;
+            /** Content */
+            content: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Answer */
+            answer: string | null;
+            /** Answered At */
+            answered_at: string | null;
+        };
+        /** OpenIn */
+        OpenIn: {
+            /** Community Id */
+            community_id: number;
+        };
         /** OptionalReasonIn */
         OptionalReasonIn: {
             /** Reason */
@@ -2491,6 +3163,11 @@ export interface components {
             name: string;
             level: components["schemas"]["Level"];
         };
+        /**
+         * Origin
+         * @enum {string}
+         */
+        Origin: "claim" | "adopt";
         /** Page[ActivityOut] */
         Page_ActivityOut_: {
             /** Items */
@@ -2505,10 +3182,24 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
+        /** Page[NeedOut] */
+        Page_NeedOut_: {
+            /** Items */
+            items: components["schemas"]["NeedOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
         /** Page[NotificationOut] */
         Page_NotificationOut_: {
             /** Items */
             items: components["schemas"]["NotificationOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** Page[ProjectOut] */
+        Page_ProjectOut_: {
+            /** Items */
+            items: components["schemas"]["ProjectOut"][];
             /** Next Cursor */
             next_cursor: string | null;
         };
@@ -2519,10 +3210,24 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
+        /** Page[ResourceOut] */
+        Page_ResourceOut_: {
+            /** Items */
+            items: components["schemas"]["ResourceOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
         /** Page[SupervisedWish] */
         Page_SupervisedWish_: {
             /** Items */
             items: components["schemas"]["SupervisedWish"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** Page[UnitOut] */
+        Page_UnitOut_: {
+            /** Items */
+            items: components["schemas"]["UnitOut"][];
             /** Next Cursor */
             next_cursor: string | null;
         };
@@ -2663,6 +3368,83 @@ export interface components {
              */
             roles: components["schemas"]["RoleOut"][];
         };
+        /** ProjectDetail */
+        ProjectDetail: {
+            /** Id */
+            id: number;
+            /** Community Id */
+            community_id: number;
+            /** Unit Id */
+            unit_id: number;
+            origin: components["schemas"]["Origin"];
+            /** Need Id */
+            need_id: number | null;
+            /** Resource Id */
+            resource_id: number | null;
+            /** Title */
+            title: string;
+            status: components["schemas"]["app__joint__machine__Status"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Agreed At */
+            agreed_at: string | null;
+            /** Done At */
+            done_at: string | null;
+            /** Drop Reason */
+            drop_reason: string | null;
+            rating: components["schemas"]["Rating"] | null;
+            /** Allowed Actions */
+            allowed_actions: components["schemas"]["app__joint__machine__Action"][];
+            /**
+             * Events
+             * @description oldest first: the claim / adoption, each change, each progress entry
+             */
+            events: components["schemas"]["app__joint__schemas__EventOut"][];
+        };
+        /** ProjectOut */
+        ProjectOut: {
+            /** Id */
+            id: number;
+            /** Community Id */
+            community_id: number;
+            /** Unit Id */
+            unit_id: number;
+            origin: components["schemas"]["Origin"];
+            /** Need Id */
+            need_id: number | null;
+            /** Resource Id */
+            resource_id: number | null;
+            /** Title */
+            title: string;
+            status: components["schemas"]["app__joint__machine__Status"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Agreed At */
+            agreed_at: string | null;
+            /** Done At */
+            done_at: string | null;
+            /** Drop Reason */
+            drop_reason: string | null;
+            rating: components["schemas"]["Rating"] | null;
+            /** Allowed Actions */
+            allowed_actions: components["schemas"]["app__joint__machine__Action"][];
+        };
         /** RankingRow */
         RankingRow: {
             /** Rank */
@@ -2716,6 +3498,13 @@ export interface components {
             per_wish: number;
             /** Community Id */
             community_id: number;
+        };
+        /** Rating */
+        Rating: {
+            /** Score */
+            score: number;
+            /** Comment */
+            comment: string | null;
         };
         /** RatingOut */
         RatingOut: {
@@ -2830,13 +3619,45 @@ export interface components {
             /** Nickname */
             nickname: string;
         };
-        /** ReviewIn */
-        ReviewIn: {
+        /** ResourceIn */
+        ResourceIn: {
+            /** Unit Id */
+            unit_id: number;
+            kind: components["schemas"]["ResourceKind"];
+            /** Title */
+            title: string;
+            /** Content */
+            content: string;
             /**
-             * Decision
-             * @enum {string}
+             * Availability
+             * @description when and how it is available
+             * @default
              */
-            decision: "keep" | "remove";
+            availability: string;
+        };
+        /**
+         * ResourceKind
+         * @enum {string}
+         */
+        ResourceKind: "venue" | "equipment" | "expertise" | "volunteers" | "funds" | "other";
+        /** ResourceOut */
+        ResourceOut: {
+            /** Id */
+            id: number;
+            /** Unit Id */
+            unit_id: number;
+            kind: components["schemas"]["ResourceKind"];
+            /** Title */
+            title: string;
+            /** Content */
+            content: string;
+            /** Availability */
+            availability: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
         };
         /** RoleAssignmentOut */
         RoleAssignmentOut: {
@@ -2947,6 +3768,63 @@ export interface components {
          * @enum {string}
          */
         Scope: "mine" | "community" | "assigned" | "pool";
+        /** ScoreIn */
+        ScoreIn: {
+            /** Points */
+            points: number;
+            /**
+             * Evidence
+             * @description what shows it (text; files once files exist)
+             */
+            evidence: string;
+        };
+        /** ScoreOut */
+        ScoreOut: {
+            /** Indicator Id */
+            indicator_id: number;
+            /** Name */
+            name: string;
+            /** Max Points */
+            max_points: number;
+            measure: components["schemas"]["Measure"] | null;
+            /** Measured */
+            measured: number | null;
+            /** Self Points */
+            self_points: number | null;
+            /** Evidence */
+            evidence: string | null;
+            /** Review Points */
+            review_points: number | null;
+            /** Review Reason */
+            review_reason: string | null;
+            /** Reviewed At */
+            reviewed_at: string | null;
+        };
+        /** SeatIn */
+        SeatIn: {
+            /**
+             * Council Org Id
+             * @description the street or community whose 党建联席会 the unit joins
+             */
+            council_org_id: number;
+            /**
+             * Committee Members
+             * @description 兼职委员: their names
+             */
+            committee_members?: string[];
+        };
+        /** SeatOut */
+        SeatOut: {
+            /** Council Org Id */
+            council_org_id: number;
+            /** Committee Members */
+            committee_members: string[];
+            /**
+             * Joined At
+             * Format: date-time
+             */
+            joined_at: string;
+        };
         /** SessionIn */
         SessionIn: {
             /** Ticket */
@@ -2972,6 +3850,39 @@ export interface components {
              * @description Send as X-CSRF-Token on every console request that changes something
              */
             csrf_token?: string | null;
+        };
+        /** SetIn */
+        SetIn: {
+            /** District Id */
+            district_id: number;
+            /** Year */
+            year: number;
+            /**
+             * Quotas
+             * @description percent of the district's communities a star level may have: {"5": 10}
+             */
+            quotas?: {
+                [key: string]: number;
+            };
+            /** Indicators */
+            indicators: components["schemas"]["IndicatorIn"][];
+        };
+        /** SetOut */
+        SetOut: {
+            /** Id */
+            id: number;
+            /** District Id */
+            district_id: number;
+            /** Year */
+            year: number;
+            /** Quotas */
+            quotas: {
+                [key: string]: number;
+            };
+            /** Total Points */
+            total_points: number;
+            /** Indicators */
+            indicators: components["schemas"]["IndicatorOut"][];
         };
         /** SignupIn */
         SignupIn: {
@@ -3018,10 +3929,15 @@ export interface components {
          */
         StaffRole: "secretary" | "admin";
         /**
-         * Status
-         * @enum {string}
+         * StepIn
+         * @description `approve` and `correct` need `stars`; `send_back` and `correct` a `reason`.
          */
-        Status: "ordered" | "dispatched" | "accepted" | "done" | "rejected" | "cancelled";
+        StepIn: {
+            /** Stars */
+            stars?: number | null;
+            /** Reason */
+            reason?: string | null;
+        };
         /** SubscriptionsIn */
         SubscriptionsIn: {
             /**
@@ -3122,7 +4038,7 @@ export interface components {
             number: string;
             /** Title */
             title: string;
-            status: components["schemas"]["Status"];
+            status: components["schemas"]["app__wishes__machine__Status"];
             /** Category */
             category: string;
             community: components["schemas"]["OrgRef"];
@@ -3252,6 +4168,44 @@ export interface components {
              */
             name: string;
         };
+        /** UnitIn */
+        UnitIn: {
+            /** Name */
+            name: string;
+            kind: components["schemas"]["UnitKind"];
+            /**
+             * Org Id
+             * @description the street or community the unit is based in
+             */
+            org_id: number;
+        };
+        /**
+         * UnitKind
+         * @enum {string}
+         */
+        UnitKind: "government" | "state_company" | "school" | "hospital" | "two_new" | "other";
+        /** UnitOut */
+        UnitOut: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            kind: components["schemas"]["UnitKind"];
+            /** Org Id */
+            org_id: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Contact Ids
+             * @description the users who act for the unit
+             */
+            contact_ids?: number[];
+            /** Council Seats */
+            council_seats?: components["schemas"]["SeatOut"][];
+        };
         /** UserOut */
         UserOut: {
             /** Id */
@@ -3288,7 +4242,7 @@ export interface components {
             id: number;
             /** Number */
             number: string;
-            status: components["schemas"]["Status"];
+            status: components["schemas"]["app__wishes__machine__Status"];
             category: components["schemas"]["Ref"];
             /** Title */
             title: string;
@@ -3344,7 +4298,7 @@ export interface components {
             /** Allowed Actions */
             allowed_actions: components["schemas"]["app__wishes__machine__Action"][];
             /** Events */
-            events: components["schemas"]["EventOut"][];
+            events: components["schemas"]["app__wishes__schemas__EventOut"][];
         };
         /** WishExport */
         WishExport: {
@@ -3414,7 +4368,7 @@ export interface components {
             id: number;
             /** Number */
             number: string;
-            status: components["schemas"]["Status"];
+            status: components["schemas"]["app__wishes__machine__Status"];
             category: components["schemas"]["Ref"];
             /** Title */
             title: string;
@@ -3470,6 +4424,23 @@ export interface components {
             /** Allowed Actions */
             allowed_actions: components["schemas"]["app__wishes__machine__Action"][];
         };
+        /** YearStars */
+        YearStars: {
+            /** Year */
+            year: number;
+            /** Stars */
+            stars: number;
+            /**
+             * Published At
+             * Format: date-time
+             */
+            published_at: string;
+            /**
+             * Corrected
+             * @description a correction after publication changed the stars
+             */
+            corrected: boolean;
+        };
         /**
          * Action
          * @enum {string}
@@ -3480,16 +4451,114 @@ export interface components {
             /** Reason */
             reason: string;
         };
+        /**
+         * Action
+         * @enum {string}
+         */
+        app__joint__machine__Action: "confirm" | "start" | "progress" | "complete" | "drop" | "rate";
+        /**
+         * Status
+         * @enum {string}
+         */
+        app__joint__machine__Status: "proposed" | "agreed" | "in_progress" | "done" | "dropped";
+        /** EventOut */
+        app__joint__schemas__EventOut: {
+            /** Action */
+            action: string;
+            from_status: components["schemas"]["app__joint__machine__Status"] | null;
+            to_status: components["schemas"]["app__joint__machine__Status"];
+            /** Actor Id */
+            actor_id: number;
+            /** Side */
+            side: string;
+            /** Note */
+            note: string | null;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+        };
         /** ReasonIn */
         app__members__schemas__ReasonIn: {
             /** Reason */
             reason: string;
+        };
+        /** ReviewIn */
+        app__photos__schemas__ReviewIn: {
+            /**
+             * Decision
+             * @enum {string}
+             */
+            decision: "keep" | "remove";
+        };
+        /**
+         * Action
+         * @enum {string}
+         */
+        app__stars__machine__Action: "submit" | "send_back" | "review" | "approve" | "publicize" | "publish" | "correct";
+        /**
+         * Status
+         * @enum {string}
+         */
+        app__stars__machine__Status: "draft" | "submitted" | "reviewed" | "approved" | "publicity" | "published";
+        /** EventOut */
+        app__stars__schemas__EventOut: {
+            /** Action */
+            action: string;
+            from_status: components["schemas"]["app__stars__machine__Status"] | null;
+            to_status: components["schemas"]["app__stars__machine__Status"];
+            /** Stars */
+            stars: number | null;
+            /** Indicator Id */
+            indicator_id: number | null;
+            /** Points */
+            points: number | null;
+            /** Actor Id */
+            actor_id: number;
+            /** Note */
+            note: string | null;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+        };
+        /** ReviewIn */
+        app__stars__schemas__ReviewIn: {
+            /** Points */
+            points: number;
+            /**
+             * Reason
+             * @description needed when points change
+             */
+            reason?: string | null;
         };
         /**
          * Action
          * @enum {string}
          */
         app__wishes__machine__Action: "dispatch" | "recall" | "accept" | "decline" | "complete" | "reject" | "cancel" | "rate" | "reopen";
+        /**
+         * Status
+         * @enum {string}
+         */
+        app__wishes__machine__Status: "ordered" | "dispatched" | "accepted" | "done" | "rejected" | "cancelled";
+        /** EventOut */
+        app__wishes__schemas__EventOut: {
+            /** Action */
+            action: string;
+            from_status: components["schemas"]["app__wishes__machine__Status"] | null;
+            to_status: components["schemas"]["app__wishes__machine__Status"];
+            actor: components["schemas"]["ActorOut"];
+            /** Note */
+            note: string | null;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+        };
         /** ReasonIn */
         app__wishes__schemas__ReasonIn: {
             /** Reason */
@@ -10677,7 +11746,7 @@ export interface operations {
         parameters: {
             query?: {
                 scope?: components["schemas"]["Scope"];
-                status?: components["schemas"]["Status"] | null;
+                status?: components["schemas"]["app__wishes__machine__Status"] | null;
                 category_id?: number | null;
                 grid_id?: number | null;
                 overdue?: boolean | null;
@@ -14051,7 +15120,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ReviewIn"];
+                "application/json": components["schemas"]["app__photos__schemas__ReviewIn"];
             };
         };
         responses: {
@@ -23124,6 +24193,6115 @@ export interface operations {
                 };
             };
             /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    list_units_api_v1_joint_units_get: {
+        parameters: {
+            query?: {
+                /** @description page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_UnitOut_"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    create_unit_api_v1_joint_units_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnitIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    get_unit_api_v1_joint_units__unit_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    add_contact_api_v1_joint_units__unit_id__contacts_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    join_council_api_v1_joint_units__unit_id__council_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SeatIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    list_needs_api_v1_joint_needs_get: {
+        parameters: {
+            query: {
+                community_id: number;
+                state?: components["schemas"]["NeedState"] | null;
+                /** @description page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_NeedOut_"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    create_need_api_v1_joint_needs_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NeedIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    claim_need_api_v1_joint_needs__need_id__claim_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                need_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClaimIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    list_resources_api_v1_joint_resources_get: {
+        parameters: {
+            query: {
+                unit_id: number;
+                /** @description page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ResourceOut_"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    create_resource_api_v1_joint_resources_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResourceIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    adopt_resource_api_v1_joint_resources__resource_id__adopt_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                resource_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdoptIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    list_projects_api_v1_joint_projects_get: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["app__joint__machine__Status"] | null;
+                community_id?: number | null;
+                /** @description page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ProjectOut_"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    get_project_api_v1_joint_projects__project_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectDetail"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    act_api_v1_joint_projects__project_id___action__post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+                action: components["schemas"]["app__joint__machine__Action"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ActIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectDetail"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    figures_api_v1_joint_figures_get: {
+        parameters: {
+            query: {
+                org_id: number;
+                /** @description start of the window: a day `2026-11-01` (in the service's time zone; `until` includes that whole day) or an instant with offset `2026-11-01T08:00:00+08:00` */
+                since?: string | null;
+                /** @description end of the window: a day `2026-11-01` (in the service's time zone; `until` includes that whole day) or an instant with offset `2026-11-01T08:00:00+08:00` */
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JointFigures"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    list_sets_api_v1_stars_sets_get: {
+        parameters: {
+            query: {
+                district_id: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetOut"][];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid_transition, conflict, quota_exceeded (approve / correct), open_objection (publish) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    create_set_api_v1_stars_sets_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid_transition, conflict, quota_exceeded (approve / correct), open_objection (publish) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    list_assessments_api_v1_stars_sets__set_id__assessments_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                set_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssessmentOut"][];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid_transition, conflict, quota_exceeded (approve / correct), open_objection (publish) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    open_assessment_api_v1_stars_sets__set_id__assessments_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                set_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpenIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssessmentOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid_transition, conflict, quota_exceeded (approve / correct), open_objection (publish) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    get_assessment_api_v1_stars_assessments__assessment_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assessment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssessmentOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid_transition, conflict, quota_exceeded (approve / correct), open_objection (publish) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    score_item_api_v1_stars_assessments__assessment_id__scores__indicator_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assessment_id: number;
+                indicator_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScoreIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssessmentOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid_transition, conflict, quota_exceeded (approve / correct), open_objection (publish) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    review_item_api_v1_stars_assessments__assessment_id__reviews__indicator_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assessment_id: number;
+                indicator_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["app__stars__schemas__ReviewIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssessmentOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid_transition, conflict, quota_exceeded (approve / correct), open_objection (publish) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    object_to_api_v1_stars_assessments__assessment_id__objections_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assessment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObjectionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid_transition, conflict, quota_exceeded (approve / correct), open_objection (publish) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    answer_api_v1_stars_objections__objection_id__answer_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                objection_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnswerIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid_transition, conflict, quota_exceeded (approve / correct), open_objection (publish) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    act_api_v1_stars_assessments__assessment_id___action__post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assessment_id: number;
+                action: components["schemas"]["app__stars__machine__Action"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["StepIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssessmentOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid_transition, conflict, quota_exceeded (approve / correct), open_objection (publish) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    community_stars_api_v1_stars_communities__community_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                community_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommunityStars"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid_transition, conflict, quota_exceeded (approve / correct), open_objection (publish) */
             409: {
                 headers: {
                     [name: string]: unknown;
