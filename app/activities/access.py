@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.activities.errors import ActivityRefused
 from app.activities.machine import (
-    Action,
+    ActivityAction,
     ActivityStatus,
     Attendance,
     Checks,
@@ -107,7 +107,7 @@ async def _ever_signed_up(session: AsyncSession, activity_id: int, user_id: int)
     return found is not None
 
 
-def require(s: Standing, action: Action, now: datetime, attendance: Attendance | None = None) -> Decision:
+def require(s: Standing, action: ActivityAction, now: datetime, attendance: Attendance | None = None) -> Decision:
     """The table's answer for this caller, or its refusal raised (403 / 409 with the reason's code)."""
     decision = decide(s.activity.status, action, s.parties, attendance or s.attendance, checks_of(s.activity, now))
     if decision.refusal is not None:

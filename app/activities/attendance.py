@@ -17,7 +17,7 @@ from app.activities import schemas as s
 from app.activities.access import Standing, require, standing
 from app.activities.codes import check_code, distance_m, signing_key
 from app.activities.errors import ActivityRefused, CheckinCodeRefused, OutsideGeofence
-from app.activities.machine import CHECK_IN_EARLY, Action, Attendance, Refusal
+from app.activities.machine import CHECK_IN_EARLY, ActivityAction, Attendance, Refusal
 from app.activities.models import Activity, Signup
 from app.auth.principal import Principal
 from app.config import Settings
@@ -85,7 +85,7 @@ async def scan(
     settings: Settings,
     principal: Principal,
     activity_id: int,
-    action: Action,
+    action: ActivityAction,
     body: s.ScanIn,
     now: datetime,
 ) -> Signup:
@@ -94,14 +94,18 @@ async def scan(
     decision = require(st, action, now)
     _check_scan(settings, st, body, now)
     assert st.signup is not None and decision.into is not None
-    stamp = {"checked_in_at": now} if action is Action.check_in else {"checked_out_at": now, "checked_out_by": "scan"}
+    stamp = (
+        {"checked_in_at": now}
+        if action is ActivityAction.check_in
+        else {"checked_out_at": now, "checked_out_by": "scan"}
+    )
     moved = await _move(session, st.signup.id, st.attendance, status=decision.into, **stamp)
     if moved is None:
         raise ActivityRefused(
-            Refusal.already_checked_in if action is Action.check_in else Refusal.invalid_transition,
+            Refusal.already_checked_in if action is ActivityAction.check_in else Refusal.invalid_transition,
             f"{action} was already recorded",
         )
-    if action is Action.check_out:
+    if action is ActivityAction.check_out:
         await credit(session, st.activity, moved, now)
     return moved
 
@@ -157,7 +161,7 @@ async def correct_hours(
     )
     if signup is None:
         raise ValidationFailed(["path", "signup_id"], f"{signup_id} is not a sign-up of this activity")
-    require(st, Action.correct_hours, now, Attendance(signup.status))
+    require(st, ActivityAction.correct_hours, now, Attendance(signup.status))
     total = await session.scalar(
         select(func.coalesce(func.sum(ServiceRecord.minutes), 0)).where(ServiceRecord.signup_id == signup.id)
     )

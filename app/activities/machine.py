@@ -35,7 +35,7 @@ class MakeupStatus(StrEnum):
     refused = "refused"
 
 
-class Action(StrEnum):
+class ActivityAction(StrEnum):
     signup = "signup"  # 报名
     withdraw = "withdraw"  # 取消报名
     check_in = "check_in"  # 签到
@@ -86,8 +86,8 @@ def _s(
     return Step(to, frozenset(who), frozenset(frm), into, guard)
 
 
-S, A, P, T = ActivityStatus, Action, Party, Attendance
-STEPS: dict[tuple[ActivityStatus, Action], Step] = {
+S, A, P, T = ActivityStatus, ActivityAction, Party, Attendance
+STEPS: dict[tuple[ActivityStatus, ActivityAction], Step] = {
     (S.published, A.signup): _s(S.published, P.eligible, frm=[T.none], into=T.signed_up, guard=Guard.before_deadline),
     (S.published, A.withdraw): _s(
         S.published, P.attendee, frm=[T.signed_up], into=T.withdrawn, guard=Guard.before_deadline
@@ -108,11 +108,11 @@ STEPS: dict[tuple[ActivityStatus, Action], Step] = {
 MAKEUP_INTO: dict[str, Attendance] = {"check_in": Attendance.checked_in, "check_out": Attendance.checked_out}
 MAKEUP_FROM: dict[str, Attendance] = {"check_in": Attendance.signed_up, "check_out": Attendance.checked_in}
 
-WHO_MAY: dict[Action, frozenset[Party]] = {
-    a: frozenset().union(*(s.who for (_, act), s in STEPS.items() if act == a)) for a in Action
+WHO_MAY: dict[ActivityAction, frozenset[Party]] = {
+    a: frozenset().union(*(s.who for (_, act), s in STEPS.items() if act == a)) for a in ActivityAction
 }
 # The actions a person takes on their own sign-up (the others are the organiser's).
-OWN_ACTIONS = frozenset(a for a in Action if WHO_MAY[a] & {Party.eligible, Party.attendee})
+OWN_ACTIONS = frozenset(a for a in ActivityAction if WHO_MAY[a] & {Party.eligible, Party.attendee})
 
 
 class Clock(NamedTuple):
@@ -185,7 +185,7 @@ def _refuse(refusal: Refusal, reason: str) -> Decision:
 
 
 def decide(
-    status: ActivityStatus, action: Action, parties: Iterable[Party], attendance: Attendance, checks: Checks
+    status: ActivityStatus, action: ActivityAction, parties: Iterable[Party], attendance: Attendance, checks: Checks
 ) -> Decision:
     """May a caller with these `parties` take `action` on an activity in `status`, on a sign-up in `attendance`
     (the caller's own for their actions, the one acted on for the organiser's)? Every answer comes from the table."""
@@ -207,12 +207,12 @@ def decide(
     return Decision(step.to, step.into)
 
 
-def _attendance_refusal(action: Action, attendance: Attendance) -> Refusal:
-    if action is Action.signup:
+def _attendance_refusal(action: ActivityAction, attendance: Attendance) -> Refusal:
+    if action is ActivityAction.signup:
         return Refusal.already_signed_up
-    if attendance in (Attendance.checked_in, Attendance.checked_out) and action is Action.check_in:
+    if attendance in (Attendance.checked_in, Attendance.checked_out) and action is ActivityAction.check_in:
         return Refusal.already_checked_in
-    if attendance is Attendance.signed_up and action in (Action.check_out, Action.correct_hours):
+    if attendance is Attendance.signed_up and action in (ActivityAction.check_out, ActivityAction.correct_hours):
         return Refusal.not_checked_in
     if attendance is Attendance.none:
         return Refusal.not_signed_up
@@ -221,11 +221,11 @@ def _attendance_refusal(action: Action, attendance: Attendance) -> Refusal:
 
 def allowed_actions(
     status: ActivityStatus, parties: Iterable[Party], attendance: Attendance, checks: Checks
-) -> list[Action]:
+) -> list[ActivityAction]:
     """What the caller may do now on their own sign-up and on the activity (the organiser's per-sign-up actions,
     make-up decisions and corrections, are listed on those rows instead)."""
     mine = frozenset(parties)
-    wanted = [a for a in Action if a not in (Action.decide_makeup, Action.correct_hours)]
+    wanted = [a for a in ActivityAction if a not in (ActivityAction.decide_makeup, ActivityAction.correct_hours)]
     return [a for a in wanted if decide(status, a, mine, attendance, checks).allowed]
 
 

@@ -13,7 +13,7 @@ from app.activities import schemas as s
 from app.activities.access import require, standing
 from app.activities.attendance import check_makeup_time, credit
 from app.activities.errors import ActivityRefused
-from app.activities.machine import MAKEUP_FROM, MAKEUP_INTO, Action, Attendance, MakeupStatus, Party, Refusal
+from app.activities.machine import MAKEUP_FROM, MAKEUP_INTO, ActivityAction, Attendance, MakeupStatus, Party, Refusal
 from app.activities.models import Activity, Makeup, Signup
 from app.activities.present import makeup_out
 from app.auth.principal import Principal
@@ -25,7 +25,7 @@ async def request_makeup(
     session: AsyncSession, principal: Principal, activity_id: int, body: s.MakeupIn, now: datetime
 ) -> s.MakeupOut:
     st = await standing(session, principal, activity_id)
-    require(st, Action.request_makeup, now)
+    require(st, ActivityAction.request_makeup, now)
     assert st.signup is not None
     if st.attendance is not MAKEUP_FROM[body.kind]:
         raise ActivityRefused(
@@ -85,7 +85,7 @@ async def decide_makeup(
     if row is None:
         raise NotFound.of("make-up request", makeup_id)
     makeup, signup = row
-    require(st, Action.decide_makeup, now, Attendance(signup.status))
+    require(st, ActivityAction.decide_makeup, now, Attendance(signup.status))
     if makeup.status != MakeupStatus.pending:
         raise ActivityRefused(Refusal.invalid_transition, f"this make-up request is already {makeup.status}")
     status = MakeupStatus.approved if approve else MakeupStatus.refused

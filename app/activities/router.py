@@ -12,7 +12,7 @@ from app.activities import attendance, makeups, service
 from app.activities import schemas as s
 from app.activities.access import require, require_organiser, standing
 from app.activities.codes import make_code, signing_key
-from app.activities.machine import Action, ActivityStatus
+from app.activities.machine import ActivityAction, ActivityStatus
 from app.activities.models import Signup
 from app.activities.present import minutes_of, present, signup_out
 from app.activities.roster import roster
@@ -97,11 +97,15 @@ async def finish(activity_id: IdPath, session: SessionDep, principal: CurrentUse
 
 @router.post("/{activity_id}/cancel", response_model=s.ActivityOut)
 async def cancel(
-    activity_id: IdPath, body: s.ReasonIn, session: SessionDep, principal: CurrentUser, checker: ContentScreenDep
+    activity_id: IdPath,
+    body: s.ActivityReasonIn,
+    session: SessionDep,
+    principal: CurrentUser,
+    checker: ContentScreenDep,
 ) -> s.ActivityOut:
     """The organiser cancels it with a reason; everyone signed up is told (inbox and subscribe message)."""
     st = await standing(session, principal, activity_id)
-    require(st, Action.cancel, utcnow())  # refused before asking WeChat to check the reason
+    require(st, ActivityAction.cancel, utcnow())  # refused before asking WeChat to check the reason
     await _screen(session, checker, principal, body.reason)
     now = utcnow()
     return await present(session, await service.cancel(session, principal, activity_id, body, now), now)
@@ -129,7 +133,7 @@ async def check_in(
     activity_id: IdPath, body: s.ScanIn, session: SessionDep, principal: CurrentUser, settings: SettingsDep
 ) -> s.SignupOut:
     """签到 with the scanned code (and the location, when the activity has a geofence)."""
-    signup = await attendance.scan(session, settings, principal, activity_id, Action.check_in, body, utcnow())
+    signup = await attendance.scan(session, settings, principal, activity_id, ActivityAction.check_in, body, utcnow())
     return await _scanned(session, signup)
 
 
@@ -138,7 +142,7 @@ async def check_out(
     activity_id: IdPath, body: s.ScanIn, session: SessionDep, principal: CurrentUser, settings: SettingsDep
 ) -> s.SignupOut:
     """签退 with the scanned code: the hours on site (within the activity's times) are credited."""
-    signup = await attendance.scan(session, settings, principal, activity_id, Action.check_out, body, utcnow())
+    signup = await attendance.scan(session, settings, principal, activity_id, ActivityAction.check_out, body, utcnow())
     return await _scanned(session, signup)
 
 

@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
-from app.activities.machine import Action, ActivityStatus, Attendance, MakeupStatus
+from app.activities.machine import ActivityAction, ActivityStatus, Attendance, MakeupStatus
 from app.bounds import out_of_service
 from app.ids import Id
 
@@ -102,18 +102,18 @@ class ActivityOut(BaseModel):
     taken: int
     created_by: int
     my_signup: SignupOut | None
-    allowed_actions: list[Action]
+    allowed_actions: list[ActivityAction]
 
 
 class SignupIn(BaseModel):
     position_id: Id | None = Field(default=None, description="required when the activity has several positions")
 
 
-class ReasonIn(BaseModel):
+class ActivityReasonIn(BaseModel):
     reason: str = Field(min_length=1, max_length=200)
 
     @model_validator(mode="after")
-    def _not_blank(self) -> ReasonIn:
+    def _not_blank(self) -> ActivityReasonIn:
         if not self.reason.strip():
             raise ValueError("reason must not be blank")
         return self
@@ -137,7 +137,7 @@ class CheckinCodeOut(BaseModel):
     seconds: int
 
 
-class MakeupIn(ReasonIn):
+class MakeupIn(ActivityReasonIn):
     kind: Literal["check_in", "check_out"]
     at: AwareDatetime = Field(description="when the missed check-in or check-out happened")
 
@@ -161,7 +161,7 @@ class MakeupOut(BaseModel):
     created_at: datetime
 
 
-class CorrectionIn(ReasonIn):
+class CorrectionIn(ActivityReasonIn):
     minutes: int = Field(
         ge=-10_080, le=10_080, description="added (+) or taken (−); the total stays within 0 and the length"
     )

@@ -19,7 +19,7 @@ from app.activities import schemas as s
 from app.activities.access import Standing, live_signup, parties_of, require, standing
 from app.activities.attendance import close_open_attendance
 from app.activities.errors import ActivityRefused, Full
-from app.activities.machine import Action, ActivityStatus, Attendance, Refusal
+from app.activities.machine import ActivityAction, ActivityStatus, Attendance, Refusal
 from app.activities.models import LIVE_SIGNUP_SQL, Activity, Position, Signup
 from app.activities.present import activity_out, minutes_of, positions_of
 from app.auth.permissions import Permission
@@ -130,7 +130,7 @@ async def signup(
     session: AsyncSession, principal: Principal, activity_id: int, body: s.SignupIn, now: datetime
 ) -> Standing:
     st = await standing(session, principal, activity_id, share=True)
-    require(st, Action.signup, now)
+    require(st, ActivityAction.signup, now)
     position_id = await _position_for(session, activity_id, body.position_id)
     new_id = await session.scalar(
         pg_insert(Signup)
@@ -161,7 +161,7 @@ async def signup(
 
 async def withdraw(session: AsyncSession, principal: Principal, activity_id: int, now: datetime) -> Standing:
     st = await standing(session, principal, activity_id, share=True)
-    require(st, Action.withdraw, now)
+    require(st, ActivityAction.withdraw, now)
     assert st.signup is not None  # the table allows withdraw to an attendee only
     position_id = await session.scalar(
         update(Signup)
@@ -171,7 +171,7 @@ async def withdraw(session: AsyncSession, principal: Principal, activity_id: int
     )
     if position_id is None:  # a check-in or another withdrawal came first: answer from the row as it is now
         st.signup = await live_signup(session, activity_id, principal.id)
-        require(st, Action.withdraw, now)
+        require(st, ActivityAction.withdraw, now)
         raise ActivityRefused(Refusal.invalid_transition, "the sign-up changed meanwhile")
     await session.execute(update(Position).where(Position.id == position_id).values(taken=Position.taken - 1))
     st.signup = None
@@ -194,7 +194,7 @@ async def _set_status(session: AsyncSession, st: Standing, to: ActivityStatus, *
 
 async def finish(session: AsyncSession, principal: Principal, activity_id: int, now: datetime) -> Standing:
     st = await standing(session, principal, activity_id)
-    decision = require(st, Action.finish, now)
+    decision = require(st, ActivityAction.finish, now)
     assert decision.to is not None
     await _set_status(session, st, decision.to, finished_at=now)
     await close_open_attendance(session, st.activity, min(now, st.activity.ends_at), "finish", now)
@@ -202,10 +202,10 @@ async def finish(session: AsyncSession, principal: Principal, activity_id: int, 
 
 
 async def cancel(
-    session: AsyncSession, principal: Principal, activity_id: int, body: s.ReasonIn, now: datetime
+    session: AsyncSession, principal: Principal, activity_id: int, body: s.ActivityReasonIn, now: datetime
 ) -> Standing:
     st = await standing(session, principal, activity_id)
-    decision = require(st, Action.cancel, now)
+    decision = require(st, ActivityAction.cancel, now)
     assert decision.to is not None
     reason = body.reason.strip()
     await _set_status(session, st, decision.to, cancelled_at=now, cancel_reason=reason, attendance_closed_at=now)

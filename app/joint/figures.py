@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal
-from app.joint.machine import Status
+from app.joint.machine import ProjectStatus
 from app.joint.models import JointProject, Need
 from app.joint.schemas import JointFigures
 from app.orgs.models import Org
@@ -29,9 +29,9 @@ async def count(session: AsyncSession, org: Org, window: Window) -> JointFigures
     projects = (
         select(
             func.count().label("projects"),
-            *(func.count().filter(p.status == s).label(s) for s in Status),
+            *(func.count().filter(p.status == s).label(s) for s in ProjectStatus),
             func.count(p.unit_id.distinct()).filter(agreed).label("units"),
-            func.count(p.need_id.distinct()).filter(p.status == Status.done).label("needs_met"),
+            func.count(p.need_id.distinct()).filter(p.status == ProjectStatus.done).label("needs_met"),
             func.count(p.resource_id.distinct()).filter(agreed).label("resources_used"),
         )
         .where(*in_window)
@@ -48,7 +48,7 @@ async def count(session: AsyncSession, org: Org, window: Window) -> JointFigures
         since=window.since,
         until=window.until,
         projects=row["projects"],
-        by_status={s: row[str(s)] for s in Status},
+        by_status={s: row[str(s)] for s in ProjectStatus},
         units=row["units"],
         needs=row["needs"],
         needs_met=row["needs_met"],

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 
-class Status(StrEnum):
+class ProjectStatus(StrEnum):
     proposed = "proposed"  # one side has claimed / adopted; the other has yet to confirm
     agreed = "agreed"  # both sides confirmed
     in_progress = "in_progress"
@@ -20,10 +20,10 @@ class Status(StrEnum):
     dropped = "dropped"  # with a reason
 
 
-LIVE_STATUSES = frozenset({Status.proposed, Status.agreed, Status.in_progress})
+LIVE_STATUSES = frozenset({ProjectStatus.proposed, ProjectStatus.agreed, ProjectStatus.in_progress})
 
 
-class Action(StrEnum):
+class ProjectAction(StrEnum):
     confirm = "confirm"  # the other side agrees (双向认领)
     start = "start"
     progress = "progress"  # a dated progress entry; the status stays
@@ -46,17 +46,17 @@ class Guard(StrEnum):
 
 @dataclass(frozen=True)
 class Move:
-    to: Status
+    to: ProjectStatus
     who: frozenset[Party]
     guard: Guard | None = None
 
 
-def _m(to: Status, *who: Party, guard: Guard | None = None) -> Move:
+def _m(to: ProjectStatus, *who: Party, guard: Guard | None = None) -> Move:
     return Move(to, frozenset(who), guard)
 
 
-S, A, P = Status, Action, Party
-TRANSITIONS: dict[tuple[Status, Action], Move] = {
+S, A, P = ProjectStatus, ProjectAction, Party
+TRANSITIONS: dict[tuple[ProjectStatus, ProjectAction], Move] = {
     (S.proposed, A.confirm): _m(S.agreed, P.counterpart),
     (S.proposed, A.drop): _m(S.dropped, P.community, P.unit),
     (S.agreed, A.start): _m(S.in_progress, P.community, P.unit),
@@ -68,8 +68,8 @@ TRANSITIONS: dict[tuple[Status, Action], Move] = {
 }
 
 # Every party that may take an action from some status: with none of them, 403 before the status is looked at.
-WHO_MAY: dict[Action, frozenset[Party]] = {
-    a: frozenset().union(*(m.who for (_, act), m in TRANSITIONS.items() if act == a)) for a in Action
+WHO_MAY: dict[ProjectAction, frozenset[Party]] = {
+    a: frozenset().union(*(m.who for (_, act), m in TRANSITIONS.items() if act == a)) for a in ProjectAction
 }
 
 
@@ -80,7 +80,7 @@ class Refusal(StrEnum):
 
 @dataclass(frozen=True)
 class Decision:
-    to: Status | None
+    to: ProjectStatus | None
     refusal: Refusal | None = None
     reason: str = ""
 
@@ -89,7 +89,7 @@ class Decision:
         return self.refusal is None
 
 
-def decide(status: Status, action: Action, parties: Iterable[Party], rated: bool = False) -> Decision:
+def decide(status: ProjectStatus, action: ProjectAction, parties: Iterable[Party], rated: bool = False) -> Decision:
     """May a caller with these `parties` take `action` on a project in `status`? Every answer from the table."""
     mine = frozenset(parties)
     if not mine & WHO_MAY[action]:
@@ -105,9 +105,9 @@ def decide(status: Status, action: Action, parties: Iterable[Party], rated: bool
     return Decision(move.to)
 
 
-def allowed_actions(status: Status, parties: Iterable[Party], rated: bool = False) -> list[Action]:
+def allowed_actions(status: ProjectStatus, parties: Iterable[Party], rated: bool = False) -> list[ProjectAction]:
     mine = frozenset(parties)
-    return [a for a in Action if decide(status, a, mine, rated).allowed]
+    return [a for a in ProjectAction if decide(status, a, mine, rated).allowed]
 
 
 def mermaid() -> str:
@@ -116,5 +116,5 @@ def mermaid() -> str:
     for (src, action), move in TRANSITIONS.items():
         who = " / ".join(sorted(move.who))
         lines.append(f"    {src} --> {move.to}: {action} ({who})")
-    lines += [f"    {s} --> [*]" for s in (Status.done, Status.dropped)]
+    lines += [f"    {s} --> [*]" for s in (ProjectStatus.done, ProjectStatus.dropped)]
     return "\n".join(lines)

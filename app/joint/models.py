@@ -10,7 +10,7 @@ from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, U
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, UTCDateTime, utcnow
-from app.joint.machine import LIVE_STATUSES, Action, Status
+from app.joint.machine import LIVE_STATUSES, ProjectAction, ProjectStatus
 
 
 class UnitKind(StrEnum):
@@ -123,7 +123,7 @@ class JointProject(Base):
 
     __tablename__ = "joint_projects"
     __table_args__ = (
-        CheckConstraint(_in("status", list(Status)), name="status"),
+        CheckConstraint(_in("status", list(ProjectStatus)), name="status"),
         CheckConstraint(_in("origin", list(Origin)), name="origin"),
         CheckConstraint(
             "(origin = 'claim' AND need_id IS NOT NULL AND resource_id IS NULL)"
@@ -153,7 +153,7 @@ class JointProject(Base):
     need_id: Mapped[int | None] = mapped_column(ForeignKey("needs.id"))
     resource_id: Mapped[int | None] = mapped_column(ForeignKey("resources.id"))
     title: Mapped[str] = mapped_column(String(40))
-    status: Mapped[Status] = mapped_column(String(16), default=Status.proposed)
+    status: Mapped[ProjectStatus] = mapped_column(String(16), default=ProjectStatus.proposed)
     proposed_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -164,7 +164,7 @@ class JointProject(Base):
     rating_comment: Mapped[str | None] = mapped_column(String(200))
 
 
-_EVENT_ACTIONS = [*Origin, *Action]
+_EVENT_ACTIONS = [*Origin, *ProjectAction]
 
 
 class JointProjectEvent(Base):

@@ -14,9 +14,9 @@ from app.db import utcnow
 from app.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from app.joint import machine
 from app.joint.access import contact_units, parties_of, reaches, sees_community_needs, side_of, visible_unit
-from app.joint.machine import Action, Party, Refusal, Status
+from app.joint.machine import Party, ProjectAction, ProjectStatus, Refusal
 from app.joint.models import JointProject, JointProjectEvent, Need, Origin, Resource
-from app.joint.schemas import ActIn, AdoptIn, ClaimIn, EventOut, ProjectDetail, ProjectOut, Rating
+from app.joint.schemas import ActIn, AdoptIn, ClaimIn, ProjectDetail, ProjectEventOut, ProjectOut, Rating
 from app.orgs.models import Level, Org
 from app.orgs.service import get_org
 from app.wechat.content import ContentScreen, Scene
@@ -137,21 +137,26 @@ async def project_detail(session: AsyncSession, principal: Principal, project_id
         select(JointProjectEvent).where(JointProjectEvent.project_id == project.id).order_by(JointProjectEvent.id)
     )
     out = project_out(project, parties)
-    return ProjectDetail(**out.model_dump(), events=[EventOut.model_validate(e) for e in events])
+    return ProjectDetail(**out.model_dump(), events=[ProjectEventOut.model_validate(e) for e in events])
 
 
-def _required(action: Action, body: ActIn) -> list[str]:
+def _required(action: ProjectAction, body: ActIn) -> list[str]:
     """The texts the action writes (checked by WeChat first); a missing required one is a 422."""
-    needed = {Action.progress: ("note", body.note), Action.drop: ("reason", body.reason)}
+    needed = {ProjectAction.progress: ("note", body.note), ProjectAction.drop: ("reason", body.reason)}
     if action in needed and not needed[action][1]:
         raise ValidationFailed(["body", needed[action][0]], f"{action} needs a {needed[action][0]}")
-    if action is Action.rate and body.score is None:
+    if action is ProjectAction.rate and body.score is None:
         raise ValidationFailed(["body", "score"], "rate needs a score of 1-5")
-    return [t for t in (body.note, body.reason, body.comment if action is Action.rate else None) if t]
+    return [t for t in (body.note, body.reason, body.comment if action is ProjectAction.rate else None) if t]
 
 
 async def act(
-    session: AsyncSession, checker: ContentScreen, principal: Principal, project_id: int, action: Action, body: ActIn
+    session: AsyncSession,
+    checker: ContentScreen,
+    principal: Principal,
+    project_id: int,
+    action: ProjectAction,
+    body: ActIn,
 ) -> ProjectDetail:
     project, parties = await visible_project(session, principal, project_id)
     _check(project, action, parties)  # spare WeChat a request that would be refused
@@ -168,7 +173,7 @@ async def act(
             to_status=to,
             actor_id=principal.id,
             side=side_of(parties),
-            note=body.reason or body.note or (body.comment if action is Action.rate else None),
+            note=body.reason or body.note or (body.comment if action is ProjectAction.rate else None),
             at=now,
         )
     )
@@ -177,7 +182,7 @@ async def act(
     return await project_detail(session, principal, project.id)
 
 
-def _check(project: JointProject, action: Action, parties: frozenset[Party]) -> Status:
+def _check(project: JointProject, action: ProjectAction, parties: frozenset[Party]) -> ProjectStatus:
     decision = machine.decide(project.status, action, parties, project.rating_score is not None)
     if decision.refusal is Refusal.forbidden:
         raise Forbidden(decision.reason)
@@ -186,22 +191,22 @@ def _check(project: JointProject, action: Action, parties: frozenset[Party]) -> 
     return decision.to
 
 
-def _apply(project: JointProject, action: Action, to: Status, body: ActIn, now: datetime) -> None:
+def _apply(project: JointProject, action: ProjectAction, to: ProjectStatus, body: ActIn, now: datetime) -> None:
     project.status, project.updated_at = to, now
-    if action is Action.confirm:
+    if action is ProjectAction.confirm:
         project.agreed_at = now
-    elif action is Action.complete:
+    elif action is ProjectAction.complete:
         project.done_at = now
-    elif action is Action.drop:
+    elif action is ProjectAction.drop:
         project.drop_reason = body.reason
-    elif action is Action.rate:
+    elif action is ProjectAction.rate:
         project.rating_score, project.rating_comment = body.score, body.comment
 
 
 async def list_projects(
     session: AsyncSession,
     principal: Principal,
-    status: Status | None,
+    status: ProjectStatus | None,
     community_id: int | None,
     limit: int,
     after: int | None,

@@ -10,7 +10,7 @@ from app.errors import PROBLEM_RESPONSES
 from app.ids import IdPath, IdQuery
 from app.joint import projects, service
 from app.joint.figures import joint_figures
-from app.joint.machine import Action, Status
+from app.joint.machine import ProjectAction, ProjectStatus
 from app.joint.schemas import (
     ActIn,
     AdoptIn,
@@ -128,7 +128,7 @@ async def adopt_resource(
 async def list_projects(
     session: SessionDep,
     principal: CurrentUser,
-    status: Status | None = None,
+    status: ProjectStatus | None = None,
     community_id: IdQuery | None = None,
     limit: Limit = 20,
     cursor: Cursor = None,
@@ -147,7 +147,7 @@ async def get_project(project_id: IdPath, session: SessionDep, principal: Curren
 @router.post("/projects/{project_id}/{action}", response_model=ProjectDetail)
 async def act(
     project_id: IdPath,
-    action: Action,
+    action: ProjectAction,
     session: SessionDep,
     principal: CurrentUser,
     checker: ContentScreenDep,

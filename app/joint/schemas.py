@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from app.bounds import HORIZON, SERVICE_START
 from app.db import utcnow
 from app.ids import Id
-from app.joint.machine import Action, Status
+from app.joint.machine import ProjectAction, ProjectStatus
 from app.joint.models import Origin, ResourceKind, UnitKind
 from app.stats.schemas import OrgRef
 
@@ -125,12 +125,12 @@ class ActIn(BaseModel):
     comment: str | None = Field(default=None, min_length=1, max_length=200)
 
 
-class EventOut(BaseModel):
+class ProjectEventOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     action: str
-    from_status: Status | None
-    to_status: Status
+    from_status: ProjectStatus | None
+    to_status: ProjectStatus
     actor_id: int
     side: str
     note: str | None
@@ -150,18 +150,20 @@ class ProjectOut(BaseModel):
     need_id: int | None
     resource_id: int | None
     title: str
-    status: Status
+    status: ProjectStatus
     created_at: datetime
     updated_at: datetime
     agreed_at: datetime | None
     done_at: datetime | None
     drop_reason: str | None
     rating: Rating | None
-    allowed_actions: list[Action]
+    allowed_actions: list[ProjectAction]
 
 
 class ProjectDetail(ProjectOut):
-    events: list[EventOut] = Field(description="oldest first: the claim / adoption, each change, each progress entry")
+    events: list[ProjectEventOut] = Field(
+        description="oldest first: the claim / adoption, each change, each progress entry"
+    )
 
 
 class JointFigures(BaseModel):
@@ -169,7 +171,7 @@ class JointFigures(BaseModel):
     since: datetime
     until: datetime
     projects: int = Field(description="projects proposed in the window in the org's communities")
-    by_status: dict[Status, int]
+    by_status: dict[ProjectStatus, int]
     units: int = Field(description="participating units: distinct units of those projects that were agreed")
     needs: int = Field(description="needs listed in the window")
     needs_met: int = Field(description="distinct needs whose project (of the window) is done")

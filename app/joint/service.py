@@ -11,7 +11,7 @@ from app.auth.permissions import Permission
 from app.auth.principal import Principal
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.joint.access import contact_units, sees_community_needs, visible_unit
-from app.joint.machine import Status
+from app.joint.machine import ProjectStatus
 from app.joint.models import CouncilSeat, JointProject, Need, Resource, Unit, UnitContact
 from app.joint.schemas import NeedIn, NeedOut, NeedState, ResourceIn, SeatIn, SeatOut, UnitIn, UnitOut
 from app.orgs.models import Level, Org
@@ -126,17 +126,17 @@ async def create_need(session: AsyncSession, checker: ContentScreen, principal: 
     return need_out(need, None)
 
 
-def need_out(need: Need, project: tuple[int, Status] | None) -> NeedOut:
+def need_out(need: Need, project: tuple[int, ProjectStatus] | None) -> NeedOut:
     state = NeedState.open
     if project is not None:
-        state = NeedState.met if project[1] == Status.done else NeedState.claimed
+        state = NeedState.met if project[1] == ProjectStatus.done else NeedState.claimed
     fields = {c: getattr(need, c) for c in ("id", "community_id", "title", "content", "beneficiaries", "due_on")}
     return NeedOut(**fields, created_at=need.created_at, state=state, project_id=project[0] if project else None)
 
 
-def _needs_with_project() -> Select[Need, int, Status]:
+def _needs_with_project() -> Select[Need, int, ProjectStatus]:
     # At most one project per need is not dropped (uq_joint_projects_live_need): the join finds that one.
-    live = and_(JointProject.need_id == Need.id, JointProject.status != Status.dropped)
+    live = and_(JointProject.need_id == Need.id, JointProject.status != ProjectStatus.dropped)
     return select(Need, JointProject.id, JointProject.status).outerjoin(JointProject, live)
 
 
@@ -156,13 +156,15 @@ async def list_needs(
     if state is NeedState.open:
         query = query.where(JointProject.id.is_(None))
     elif state is NeedState.met:
-        query = query.where(JointProject.status == Status.done)
+        query = query.where(JointProject.status == ProjectStatus.done)
     elif state is NeedState.claimed:
-        query = query.where(JointProject.status.in_([Status.proposed, Status.agreed, Status.in_progress]))
+        query = query.where(
+            JointProject.status.in_([ProjectStatus.proposed, ProjectStatus.agreed, ProjectStatus.in_progress])
+        )
     if after is not None:
         query = query.where(Need.id < after)
     rows = await session.execute(query.order_by(Need.id.desc()).limit(limit + 1))
-    return [need_out(n, (pid, Status(st)) if pid is not None and st else None) for n, pid, st in rows]
+    return [need_out(n, (pid, ProjectStatus(st)) if pid is not None and st else None) for n, pid, st in rows]
 
 
 async def create_resource(

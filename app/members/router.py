@@ -8,7 +8,7 @@ from app.errors import PROBLEM_RESPONSES
 from app.ids import IdPath, IdQuery
 from app.members import qrcode, service
 from app.members.models import ReportStatus
-from app.members.schemas import MemberOut, ReasonIn, ReportIn, ReportOut
+from app.members.schemas import MemberOut, RejectReasonIn, ReportIn, ReportOut
 from app.paging import Cursor, Limit, Page, decode_cursor, next_cursor
 from app.stats.ranking import ranking
 from app.stats.schemas import RankingRow
@@ -50,7 +50,7 @@ async def approve_report(
 
 @router.post("/member-reports/{report_id}/reject", response_model=ReportOut)
 async def reject_report(
-    report_id: IdPath, body: ReasonIn, session: SessionDep, principal: CurrentUser, checker: ContentScreenDep
+    report_id: IdPath, body: RejectReasonIn, session: SessionDep, principal: CurrentUser, checker: ContentScreenDep
 ) -> ReportOut:
     """The reason reaches the member: WeChat's content check reads it first (`422 content_rejected` when risky)."""
     report = await service.decide_report(session, checker, principal, report_id, approve=False, reason=body.reason)

@@ -36,7 +36,7 @@ class ReportOut(BaseModel):
     decided_at: datetime | None
 
 
-class ReasonIn(BaseModel):
+class RejectReasonIn(BaseModel):
     reason: str = Field(min_length=1, max_length=200)
 
 

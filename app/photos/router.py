@@ -17,7 +17,7 @@ from app.ids import IdPath
 from app.photos import service
 from app.photos.models import Photo, PhotoStatus
 from app.photos.processing import CONTENT_TYPE, ImageWorkers
-from app.photos.schemas import PhotoList, PhotoOut, ReviewIn
+from app.photos.schemas import PhotoList, PhotoOut, PhotoReviewIn
 from app.photos.signing import PATH, Variant, valid
 from app.photos.storage import FULL_SUFFIX, THUMB_SUFFIX, Storage
 from app.wishes.access import parties_of
@@ -100,7 +100,7 @@ async def wish_photos(wish_id: IdPath, session: SessionDep, principal: CurrentUs
 @router.post("/api/v1/photos/{photo_id}/review", response_model=PhotoOut, summary="keep or remove a photo in review")
 async def review(
     photo_id: IdPath,
-    body: Annotated[ReviewIn, Body()],
+    body: Annotated[PhotoReviewIn, Body()],
     session: SessionDep,
     principal: CurrentUser,
     settings: SettingsDep,

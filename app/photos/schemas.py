@@ -25,6 +25,6 @@ class PhotoList(BaseModel):
     items: list[PhotoOut]
 
 
-class ReviewIn(BaseModel):
+class PhotoReviewIn(BaseModel):
     model_config = {"extra": "forbid"}
     decision: Literal["keep", "remove"]

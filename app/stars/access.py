@@ -11,10 +11,12 @@ from app.auth.permissions import Permission
 from app.auth.principal import Principal
 from app.errors import NotFound
 from app.orgs.models import Level, Org
-from app.stars.machine import Facts, Party, Status
+from app.stars.machine import AssessmentStatus, Facts, Party
 from app.stars.models import Assessment, Indicator, IndicatorSet, Objection, Score
 
-PUBLIC = frozenset({Status.publicity, Status.published})  # 公示 and after: every signed-in user may read it
+PUBLIC = frozenset(
+    {AssessmentStatus.publicity, AssessmentStatus.published}
+)  # 公示 and after: every signed-in user may read it
 
 
 def parties_of(principal: Principal, community: Org, district: Org) -> frozenset[Party]:

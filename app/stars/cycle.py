@@ -16,7 +16,7 @@ from app.orgs.models import Level, Org
 from app.orgs.queries import subtree
 from app.stars import machine
 from app.stars.access import PUBLIC, Standing, facts_of, parties_of, visible_assessment
-from app.stars.machine import STARRED, Action, Party, Refusal, Status
+from app.stars.machine import STARRED, AssessmentAction, AssessmentStatus, Party, Refusal
 from app.stars.models import Assessment, AssessmentEvent, IndicatorSet, Objection
 from app.stars.schemas import AnswerIn, AssessmentOut, CommunityStars, ObjectionIn, StepIn, YearStars
 from app.stars.service import assessment_out, record, refresh_measured
@@ -32,10 +32,10 @@ class OpenObjection(AppError):
     status, code = 409, "open_objection"
 
 
-def _inputs(action: Action, body: StepIn) -> None:
-    if action in (Action.approve, Action.correct) and body.stars is None:
+def _inputs(action: AssessmentAction, body: StepIn) -> None:
+    if action in (AssessmentAction.approve, AssessmentAction.correct) and body.stars is None:
         raise ValidationFailed(["body", "stars"], f"{action} needs stars (1-5)")
-    if action in (Action.send_back, Action.correct) and not body.reason:
+    if action in (AssessmentAction.send_back, AssessmentAction.correct) and not body.reason:
         raise ValidationFailed(["body", "reason"], f"{action} needs a reason")
 
 
@@ -45,7 +45,7 @@ async def act(
     principal: Principal,
     settings: Settings,
     assessment_id: int,
-    action: Action,
+    action: AssessmentAction,
     body: StepIn,
 ) -> AssessmentOut:
     standing = await visible_assessment(session, principal, assessment_id)
@@ -54,25 +54,27 @@ async def act(
     _inputs(action, body)
     if body.reason:
         await checker.screen(session, principal.user.openid, Scene.comment, [body.reason])
-    if action in (Action.approve, Action.correct):
+    if action in (AssessmentAction.approve, AssessmentAction.correct):
         # Every decision on stars of this set waits here for the one before it: the quota count is then exact.
         await session.execute(select(IndicatorSet.id).where(IndicatorSet.id == a.set_id).with_for_update())
     await session.refresh(a, with_for_update=True)
     from_status = a.status
     to = await _check(session, a, action, standing.parties)
-    if action is Action.submit:  # the measured items as the records stand at submission
+    if action is AssessmentAction.submit:  # the measured items as the records stand at submission
         await refresh_measured(session, settings, a, standing.community, standing.indicator_set.year)
-    if body.stars is not None and action in (Action.approve, Action.correct):
+    if body.stars is not None and action in (AssessmentAction.approve, AssessmentAction.correct):
         await _within_quota(session, standing.indicator_set, a, body.stars)
     a.status, a.updated_at = to, utcnow()
-    if action is Action.approve:
+    if action is AssessmentAction.approve:
         a.stars = body.stars
-    stars = body.stars if action in (Action.approve, Action.correct) else None
+    stars = body.stars if action in (AssessmentAction.approve, AssessmentAction.correct) else None
     await record(session, a, principal, action, from_status, stars=stars, note=body.reason)
     return await assessment_out(session, standing)
 
 
-async def _check(session: AsyncSession, a: Assessment, action: Action, parties: frozenset[Party]) -> Status:
+async def _check(
+    session: AsyncSession, a: Assessment, action: AssessmentAction, parties: frozenset[Party]
+) -> AssessmentStatus:
     decision = machine.decide(a.status, action, parties, await facts_of(session, a))
     if decision.refusal is Refusal.forbidden:
         raise Forbidden(decision.reason)
@@ -118,15 +120,15 @@ async def object_to(
 ) -> Objection:
     """异议 during 公示, by any signed-in user."""
     standing = await visible_assessment(session, principal, assessment_id)
-    if standing.assessment.status != Status.publicity:
+    if standing.assessment.status != AssessmentStatus.publicity:
         raise InvalidTransition(f"assessment is {standing.assessment.status}; objections only during publicity")
     await checker.screen(session, principal.user.openid, Scene.forum, [body.content])
     await session.refresh(standing.assessment, with_for_update=True)  # not after publication slipped in
-    if standing.assessment.status != Status.publicity:
+    if standing.assessment.status != AssessmentStatus.publicity:
         raise InvalidTransition(f"assessment is {standing.assessment.status}; objections only during publicity")
     objection = Objection(assessment_id=standing.assessment.id, raised_by=principal.id, content=body.content)
     session.add(objection)
-    await record(session, standing.assessment, principal, "object", Status.publicity, note=body.content)
+    await record(session, standing.assessment, principal, "object", AssessmentStatus.publicity, note=body.content)
     return objection
 
 
@@ -177,12 +179,12 @@ async def community_stars(session: AsyncSession, community_id: int) -> Community
         raise NotFound.of("community", community_id)
     published_at = (
         select(func.max(AssessmentEvent.at))
-        .where(AssessmentEvent.assessment_id == Assessment.id, AssessmentEvent.action == Action.publish)
+        .where(AssessmentEvent.assessment_id == Assessment.id, AssessmentEvent.action == AssessmentAction.publish)
         .scalar_subquery()
     )
     corrections = (
         select(func.count())
-        .where(AssessmentEvent.assessment_id == Assessment.id, AssessmentEvent.action == Action.correct)
+        .where(AssessmentEvent.assessment_id == Assessment.id, AssessmentEvent.action == AssessmentAction.correct)
         .scalar_subquery()
     )
     latest = (
@@ -196,7 +198,7 @@ async def community_stars(session: AsyncSession, community_id: int) -> Community
         select(IndicatorSet.year, latest, published_at, corrections)
         .select_from(Assessment)
         .join(IndicatorSet, IndicatorSet.id == Assessment.set_id)
-        .where(Assessment.community_id == community.id, Assessment.status == Status.published)
+        .where(Assessment.community_id == community.id, Assessment.status == AssessmentStatus.published)
         .order_by(IndicatorSet.year.desc())
     )
     history = [YearStars(year=y, stars=s, published_at=p, corrected=c > 0) for y, s, p, c in rows]

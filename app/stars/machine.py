@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 
-class Status(StrEnum):
+class AssessmentStatus(StrEnum):
     draft = "draft"  # the community scores itself with evidence (自评)
     submitted = "submitted"  # the street reviews each item (审核)
     reviewed = "reviewed"  # the district approves the stars, within quotas
@@ -20,7 +20,7 @@ class Status(StrEnum):
     published = "published"  # final; a correction is a new recorded decision, never an edit
 
 
-class Action(StrEnum):
+class AssessmentAction(StrEnum):
     submit = "submit"
     send_back = "send_back"  # the street returns it for the community to redo, with a reason
     review = "review"  # the street has reviewed every item
@@ -44,17 +44,17 @@ class Guard(StrEnum):
 
 @dataclass(frozen=True)
 class Move:
-    to: Status
+    to: AssessmentStatus
     who: frozenset[Party]
     guard: Guard | None = None
 
 
-def _m(to: Status, *who: Party, guard: Guard | None = None) -> Move:
+def _m(to: AssessmentStatus, *who: Party, guard: Guard | None = None) -> Move:
     return Move(to, frozenset(who), guard)
 
 
-S, A, P, G = Status, Action, Party, Guard
-TRANSITIONS: dict[tuple[Status, Action], Move] = {
+S, A, P, G = AssessmentStatus, AssessmentAction, Party, Guard
+TRANSITIONS: dict[tuple[AssessmentStatus, AssessmentAction], Move] = {
     (S.draft, A.submit): _m(S.submitted, P.community, guard=G.all_scored),
     (S.submitted, A.send_back): _m(S.draft, P.street),
     (S.submitted, A.review): _m(S.reviewed, P.street, guard=G.all_reviewed),
@@ -64,13 +64,13 @@ TRANSITIONS: dict[tuple[Status, Action], Move] = {
     (S.published, A.correct): _m(S.published, P.district),
 }
 # While one of these, the community's own scores may change; after, never.
-EDITABLE = Status.draft
-REVIEWABLE = Status.submitted
+EDITABLE = AssessmentStatus.draft
+REVIEWABLE = AssessmentStatus.submitted
 # Stars are set from approval on: they count against the quota.
-STARRED = frozenset({Status.approved, Status.publicity, Status.published})
+STARRED = frozenset({AssessmentStatus.approved, AssessmentStatus.publicity, AssessmentStatus.published})
 
-WHO_MAY: dict[Action, frozenset[Party]] = {
-    a: frozenset().union(*(m.who for (_, act), m in TRANSITIONS.items() if act == a)) for a in Action
+WHO_MAY: dict[AssessmentAction, frozenset[Party]] = {
+    a: frozenset().union(*(m.who for (_, act), m in TRANSITIONS.items() if act == a)) for a in AssessmentAction
 }
 
 
@@ -99,7 +99,7 @@ class Refusal(StrEnum):
 
 @dataclass(frozen=True)
 class Decision:
-    to: Status | None
+    to: AssessmentStatus | None
     refusal: Refusal | None = None
     reason: str = ""
 
@@ -108,7 +108,7 @@ class Decision:
         return self.refusal is None
 
 
-def decide(status: Status, action: Action, parties: Iterable[Party], facts: Facts) -> Decision:
+def decide(status: AssessmentStatus, action: AssessmentAction, parties: Iterable[Party], facts: Facts) -> Decision:
     mine = frozenset(parties)
     if not mine & WHO_MAY[action]:
         return Decision(None, Refusal.forbidden, f"{action} is not for you on this assessment")
@@ -125,9 +125,9 @@ def decide(status: Status, action: Action, parties: Iterable[Party], facts: Fact
     return Decision(move.to)
 
 
-def allowed_actions(status: Status, parties: Iterable[Party], facts: Facts) -> list[Action]:
+def allowed_actions(status: AssessmentStatus, parties: Iterable[Party], facts: Facts) -> list[AssessmentAction]:
     mine = frozenset(parties)
-    return [a for a in Action if decide(status, a, mine, facts).allowed]
+    return [a for a in AssessmentAction if decide(status, a, mine, facts).allowed]
 
 
 def mermaid() -> str:

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.config import Settings
 from app.db import utcnow
 from app.joint.figures import count as joint_count
-from app.joint.machine import Status as ProjectStatus
+from app.joint.machine import ProjectStatus
 from app.orgs.models import Org
 from app.stars.models import RATES, Indicator, Measure
 from app.stats.figures import Grouping, compute, empty_figures

@@ -10,7 +10,7 @@ from sqlalchemy import JSON, CheckConstraint, Double, ForeignKey, Index, String,
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, UTCDateTime, utcnow
-from app.stars.machine import Action, Status
+from app.stars.machine import AssessmentAction, AssessmentStatus
 
 
 class Measure(StrEnum):
@@ -73,7 +73,7 @@ class Assessment(Base):
     __tablename__ = "star_assessments"
     __table_args__ = (
         UniqueConstraint("set_id", "community_id"),
-        CheckConstraint(_in("status", list(Status)), name="status"),
+        CheckConstraint(_in("status", list(AssessmentStatus)), name="status"),
         CheckConstraint("stars IS NULL OR stars BETWEEN 1 AND 5", name="stars"),
         CheckConstraint(
             "(stars IS NULL) = (status NOT IN ('approved','publicity','published'))", name="starred_has_stars"
@@ -84,7 +84,7 @@ class Assessment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     set_id: Mapped[int] = mapped_column(ForeignKey("star_indicator_sets.id"))
     community_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
-    status: Mapped[Status] = mapped_column(String(16), default=Status.draft)
+    status: Mapped[AssessmentStatus] = mapped_column(String(16), default=AssessmentStatus.draft)
     stars: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -108,7 +108,7 @@ class Score(Base):
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-_EVENT_ACTIONS = ["open", "score", "review_item", "object", "answer", *Action]
+_EVENT_ACTIONS = ["open", "score", "review_item", "object", "answer", *AssessmentAction]
 
 
 class AssessmentEvent(Base):

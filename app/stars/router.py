@@ -10,15 +10,15 @@ from app.errors import PROBLEM_RESPONSES, problem_doc
 from app.ids import IdPath, IdQuery
 from app.stars import cycle, service
 from app.stars.access import visible_assessment
-from app.stars.machine import Action
+from app.stars.machine import AssessmentAction
 from app.stars.schemas import (
     AnswerIn,
     AssessmentOut,
     CommunityStars,
+    ItemReviewIn,
     ObjectionIn,
     ObjectionOut,
     OpenIn,
-    ReviewIn,
     ScoreIn,
     SetIn,
     SetOut,
@@ -82,7 +82,7 @@ async def score_item(
 async def review_item(
     assessment_id: IdPath,
     indicator_id: IdPath,
-    body: ReviewIn,
+    body: ItemReviewIn,
     session: SessionDep,
     principal: CurrentUser,
     checker: ContentScreenDep,
@@ -110,7 +110,7 @@ async def answer(
 @router.post("/assessments/{assessment_id}/{action}", response_model=AssessmentOut)
 async def act(
     assessment_id: IdPath,
-    action: Action,
+    action: AssessmentAction,
     session: SessionDep,
     principal: CurrentUser,
     settings: SettingsDep,

@@ -5,7 +5,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.ids import Id
-from app.stars.machine import Action, Status
+from app.stars.machine import AssessmentAction, AssessmentStatus
 from app.stars.models import RATES, Measure
 from app.stats.schemas import OrgRef
 
@@ -70,7 +70,7 @@ class ScoreIn(BaseModel):
     evidence: str = Field(min_length=1, max_length=500, description="what shows it (text; files once files exist)")
 
 
-class ReviewIn(BaseModel):
+class ItemReviewIn(BaseModel):
     points: float = Field(ge=0, le=100, allow_inf_nan=False)
     reason: str | None = Field(default=None, min_length=1, max_length=200, description="needed when points change")
 
@@ -103,12 +103,12 @@ class ScoreOut(BaseModel):
     reviewed_at: datetime | None
 
 
-class EventOut(BaseModel):
+class AssessmentEventOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     action: str
-    from_status: Status | None
-    to_status: Status
+    from_status: AssessmentStatus | None
+    to_status: AssessmentStatus
     stars: int | None
     indicator_id: int | None
     points: float | None
@@ -133,13 +133,13 @@ class AssessmentOut(BaseModel):
     set_id: int
     year: int
     community: OrgRef
-    status: Status
+    status: AssessmentStatus
     stars: int | None = Field(description="as approved, or as last corrected")
     self_total: float
     review_total: float
-    allowed_actions: list[Action]
+    allowed_actions: list[AssessmentAction]
     scores: list[ScoreOut]
-    events: list[EventOut] = Field(description="every step, oldest first, with who and when")
+    events: list[AssessmentEventOut] = Field(description="every step, oldest first, with who and when")
     objections: list[ObjectionOut]
 
 

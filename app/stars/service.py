@@ -15,15 +15,15 @@ from app.errors import Conflict, Forbidden, InvalidTransition, NotFound, Validat
 from app.orgs.models import Level, Org
 from app.stars import machine
 from app.stars.access import Standing, facts_of, parties_of, visible_assessment
-from app.stars.machine import Party, Status
+from app.stars.machine import AssessmentStatus, Party
 from app.stars.measure import measure, points
 from app.stars.models import Assessment, AssessmentEvent, Indicator, IndicatorSet, Objection, Score
 from app.stars.schemas import (
+    AssessmentEventOut,
     AssessmentOut,
-    EventOut,
     IndicatorOut,
+    ItemReviewIn,
     ObjectionOut,
-    ReviewIn,
     ScoreIn,
     ScoreOut,
     SetIn,
@@ -124,7 +124,7 @@ async def record(
     assessment: Assessment,
     principal: Principal,
     action: str,
-    from_status: Status | None,
+    from_status: AssessmentStatus | None,
     **fields: object,
 ) -> None:
     session.add(
@@ -154,7 +154,7 @@ async def _item(session: AsyncSession, standing: Standing, indicator_id: int) ->
     return row[0], row[1]
 
 
-def _needs(standing: Standing, party: Party, status: Status, what: str) -> None:
+def _needs(standing: Standing, party: Party, status: AssessmentStatus, what: str) -> None:
     if party not in standing.parties:
         raise Forbidden(f"{what} is for the {party}")
     if standing.assessment.status != status:
@@ -187,7 +187,7 @@ async def score_item(
         standing.assessment,
         principal,
         "score",
-        Status.draft,
+        AssessmentStatus.draft,
         indicator_id=indicator.id,
         points=body.points,
         note=body.evidence,
@@ -201,7 +201,7 @@ async def review_item(
     principal: Principal,
     assessment_id: int,
     indicator_id: int,
-    body: ReviewIn,
+    body: ItemReviewIn,
 ) -> AssessmentOut:
     """The street reviews one item; changing the community's points needs a reason."""
     standing = await visible_assessment(session, principal, assessment_id)
@@ -223,7 +223,7 @@ async def review_item(
         standing.assessment,
         principal,
         "review_item",
-        Status.submitted,
+        AssessmentStatus.submitted,
         indicator_id=indicator.id,
         points=body.points,
         note=body.reason,
@@ -280,6 +280,6 @@ async def assessment_out(session: AsyncSession, standing: Standing) -> Assessmen
         review_total=round(sum(s.review_points or 0 for s in scores), 1),
         allowed_actions=machine.allowed_actions(a.status, standing.parties, facts),
         scores=scores,
-        events=[EventOut.model_validate(e) for e in events],
+        events=[AssessmentEventOut.model_validate(e) for e in events],
         objections=[ObjectionOut.model_validate(o) for o in objections],
     )

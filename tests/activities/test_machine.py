@@ -12,7 +12,7 @@ import pytest
 from app.activities.machine import (
     CHECK_IN_EARLY,
     STEPS,
-    Action,
+    ActivityAction,
     ActivityStatus,
     Attendance,
     Checks,
@@ -24,13 +24,13 @@ from app.activities.machine import (
     mermaid,
 )
 
-S, A, P, T = ActivityStatus, Action, Party, Attendance
+S, A, P, T = ActivityStatus, ActivityAction, Party, Attendance
 ALL_PARTIES = [frozenset(c) for n in range(4) for c in itertools.combinations(list(Party), n)]
 ALL_CHECKS = [Checks(*bits) for bits in itertools.product([False, True], repeat=3)]
 ATTENDANCES = [T.none, T.signed_up, T.checked_in, T.checked_out]
 
 # The rules in words, written apart from the table: (status, action) → (to, who, from attendances, guard field).
-RULES: dict[tuple[ActivityStatus, Action], tuple[ActivityStatus, set[Party], set[Attendance], str | None]] = {
+RULES: dict[tuple[ActivityStatus, ActivityAction], tuple[ActivityStatus, set[Party], set[Attendance], str | None]] = {
     (S.published, A.signup): (S.published, {P.eligible}, {T.none}, "before_deadline"),
     (S.published, A.withdraw): (S.published, {P.attendee}, {T.signed_up}, "before_deadline"),
     (S.published, A.check_in): (S.published, {P.attendee}, {T.signed_up}, "on_site"),
@@ -54,8 +54,10 @@ def test_the_table_is_the_rules() -> None:
 
 
 @pytest.mark.parametrize("status", list(ActivityStatus))
-@pytest.mark.parametrize("action", list(Action))
-def test_every_combination_is_allowed_exactly_when_the_rules_say(status: ActivityStatus, action: Action) -> None:
+@pytest.mark.parametrize("action", list(ActivityAction))
+def test_every_combination_is_allowed_exactly_when_the_rules_say(
+    status: ActivityStatus, action: ActivityAction
+) -> None:
     rule = RULES.get((status, action))
     for parties, attendance, checks in itertools.product(ALL_PARTIES, ATTENDANCES, ALL_CHECKS):
         d = decide(status, action, parties, attendance, checks)

@@ -9,10 +9,10 @@ import pytest
 from app.joint.machine import (
     TRANSITIONS,
     WHO_MAY,
-    Action,
     Party,
+    ProjectAction,
+    ProjectStatus,
     Refusal,
-    Status,
     allowed_actions,
     decide,
     mermaid,
@@ -21,8 +21,8 @@ from app.joint.machine import (
 STANDINGS = [frozenset(c) for c in chain.from_iterable(combinations(Party, n) for n in range(len(Party) + 1))]
 
 
-@pytest.mark.parametrize(("status", "action"), list(product(Status, Action)))
-def test_every_move_is_the_tables(status: Status, action: Action) -> None:
+@pytest.mark.parametrize(("status", "action"), list(product(ProjectStatus, ProjectAction)))
+def test_every_move_is_the_tables(status: ProjectStatus, action: ProjectAction) -> None:
     for parties in STANDINGS:
         for rated in (False, True):
             got = decide(status, action, parties, rated)
@@ -33,7 +33,7 @@ def test_every_move_is_the_tables(status: Status, action: Action) -> None:
                 assert got.refusal is Refusal.invalid_transition
             elif not parties & move.who:
                 assert got.refusal is Refusal.forbidden
-            elif action is Action.rate and rated:
+            elif action is ProjectAction.rate and rated:
                 assert got.refusal is Refusal.invalid_transition
             else:
                 assert got.allowed and got.to is move.to
@@ -42,15 +42,20 @@ def test_every_move_is_the_tables(status: Status, action: Action) -> None:
 
 def test_the_lifecycle_reads_as_the_issue_says() -> None:
     community, unit = {Party.community}, {Party.unit}
-    assert decide(Status.proposed, Action.confirm, unit).refusal is Refusal.forbidden  # the proposer does not confirm
-    assert decide(Status.proposed, Action.confirm, {Party.community, Party.counterpart}).to is Status.agreed
-    assert decide(Status.agreed, Action.start, unit).to is Status.in_progress
-    assert decide(Status.in_progress, Action.progress, community).to is Status.in_progress
-    assert decide(Status.in_progress, Action.complete, unit).to is Status.done
-    assert decide(Status.done, Action.rate, unit).refusal is Refusal.forbidden  # the community rates
-    assert decide(Status.done, Action.drop, community).refusal is Refusal.invalid_transition
-    assert allowed_actions(Status.dropped, {Party.community, Party.unit, Party.counterpart}) == []
-    assert allowed_actions(Status.done, community, rated=True) == []
+    assert (
+        decide(ProjectStatus.proposed, ProjectAction.confirm, unit).refusal is Refusal.forbidden
+    )  # the proposer does not confirm
+    assert (
+        decide(ProjectStatus.proposed, ProjectAction.confirm, {Party.community, Party.counterpart}).to
+        is ProjectStatus.agreed
+    )
+    assert decide(ProjectStatus.agreed, ProjectAction.start, unit).to is ProjectStatus.in_progress
+    assert decide(ProjectStatus.in_progress, ProjectAction.progress, community).to is ProjectStatus.in_progress
+    assert decide(ProjectStatus.in_progress, ProjectAction.complete, unit).to is ProjectStatus.done
+    assert decide(ProjectStatus.done, ProjectAction.rate, unit).refusal is Refusal.forbidden  # the community rates
+    assert decide(ProjectStatus.done, ProjectAction.drop, community).refusal is Refusal.invalid_transition
+    assert allowed_actions(ProjectStatus.dropped, {Party.community, Party.unit, Party.counterpart}) == []
+    assert allowed_actions(ProjectStatus.done, community, rated=True) == []
 
 
 def test_the_diagram_comes_from_the_table() -> None:

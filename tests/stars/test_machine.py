@@ -9,12 +9,12 @@ import pytest
 from app.stars.machine import (
     TRANSITIONS,
     WHO_MAY,
-    Action,
+    AssessmentAction,
+    AssessmentStatus,
     Facts,
     Guard,
     Party,
     Refusal,
-    Status,
     allowed_actions,
     decide,
     mermaid,
@@ -33,8 +33,8 @@ def _holds(guard: Guard | None, facts: Facts) -> bool:
     }[guard]
 
 
-@pytest.mark.parametrize(("status", "action"), list(product(Status, Action)))
-def test_every_move_is_the_tables(status: Status, action: Action) -> None:
+@pytest.mark.parametrize(("status", "action"), list(product(AssessmentStatus, AssessmentAction)))
+def test_every_move_is_the_tables(status: AssessmentStatus, action: AssessmentAction) -> None:
     for parties, facts in product(STANDINGS, FACTS):
         got = decide(status, action, parties, facts)
         move = TRANSITIONS.get((status, action))
@@ -55,17 +55,25 @@ def test_every_move_is_the_tables(status: Status, action: Action) -> None:
 def test_the_cycle_reads_as_the_issue_says() -> None:
     ready = Facts(all_scored=True, all_reviewed=True)
     community, street, district = {Party.community}, {Party.street}, {Party.district}
-    assert decide(Status.draft, Action.submit, community, Facts()).refusal is Refusal.invalid_transition
-    assert decide(Status.draft, Action.submit, community, ready).to is Status.submitted
-    assert decide(Status.submitted, Action.submit, community, ready).refusal is Refusal.invalid_transition
-    assert decide(Status.submitted, Action.review, community, ready).refusal is Refusal.forbidden
-    assert decide(Status.submitted, Action.review, street, ready).to is Status.reviewed
-    assert decide(Status.reviewed, Action.approve, street, ready).refusal is Refusal.forbidden
-    assert decide(Status.reviewed, Action.approve, district, ready).to is Status.approved
-    blocked = decide(Status.publicity, Action.publish, district, Facts(open_objections=1))
+    assert (
+        decide(AssessmentStatus.draft, AssessmentAction.submit, community, Facts()).refusal
+        is Refusal.invalid_transition
+    )
+    assert decide(AssessmentStatus.draft, AssessmentAction.submit, community, ready).to is AssessmentStatus.submitted
+    assert (
+        decide(AssessmentStatus.submitted, AssessmentAction.submit, community, ready).refusal
+        is Refusal.invalid_transition
+    )
+    assert decide(AssessmentStatus.submitted, AssessmentAction.review, community, ready).refusal is Refusal.forbidden
+    assert decide(AssessmentStatus.submitted, AssessmentAction.review, street, ready).to is AssessmentStatus.reviewed
+    assert decide(AssessmentStatus.reviewed, AssessmentAction.approve, street, ready).refusal is Refusal.forbidden
+    assert decide(AssessmentStatus.reviewed, AssessmentAction.approve, district, ready).to is AssessmentStatus.approved
+    blocked = decide(AssessmentStatus.publicity, AssessmentAction.publish, district, Facts(open_objections=1))
     assert blocked.refusal is Refusal.open_objection
-    assert decide(Status.published, Action.correct, district, ready).to is Status.published
-    assert allowed_actions(Status.published, community | street, ready) == []
+    assert (
+        decide(AssessmentStatus.published, AssessmentAction.correct, district, ready).to is AssessmentStatus.published
+    )
+    assert allowed_actions(AssessmentStatus.published, community | street, ready) == []
 
 
 def test_the_diagram_comes_from_the_table() -> None:

@@ -2080,6 +2080,16 @@ export interface components {
             /** Comment */
             comment?: string | null;
         };
+        /**
+         * Action
+         * @enum {string}
+         */
+        Action: "dispatch" | "recall" | "accept" | "decline" | "complete" | "reject" | "cancel" | "rate" | "reopen";
+        /**
+         * ActivityAction
+         * @enum {string}
+         */
+        ActivityAction: "signup" | "withdraw" | "check_in" | "check_out" | "request_makeup" | "decide_makeup" | "correct_hours" | "finish" | "cancel";
         /** ActivityIn */
         ActivityIn: {
             /** Community Id */
@@ -2193,7 +2203,12 @@ export interface components {
             created_by: number;
             my_signup: components["schemas"]["SignupOut"] | null;
             /** Allowed Actions */
-            allowed_actions: components["schemas"]["app__activities__machine__Action"][];
+            allowed_actions: components["schemas"]["ActivityAction"][];
+        };
+        /** ActivityReasonIn */
+        ActivityReasonIn: {
+            /** Reason */
+            reason: string;
         };
         /**
          * ActivityStatus
@@ -2245,6 +2260,33 @@ export interface components {
             /** Answer */
             answer: string;
         };
+        /**
+         * AssessmentAction
+         * @enum {string}
+         */
+        AssessmentAction: "submit" | "send_back" | "review" | "approve" | "publicize" | "publish" | "correct";
+        /** AssessmentEventOut */
+        AssessmentEventOut: {
+            /** Action */
+            action: string;
+            from_status: components["schemas"]["AssessmentStatus"] | null;
+            to_status: components["schemas"]["AssessmentStatus"];
+            /** Stars */
+            stars: number | null;
+            /** Indicator Id */
+            indicator_id: number | null;
+            /** Points */
+            points: number | null;
+            /** Actor Id */
+            actor_id: number;
+            /** Note */
+            note: string | null;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+        };
         /** AssessmentOut */
         AssessmentOut: {
             /** Id */
@@ -2254,7 +2296,7 @@ export interface components {
             /** Year */
             year: number;
             community: components["schemas"]["OrgRef"];
-            status: components["schemas"]["app__stars__machine__Status"];
+            status: components["schemas"]["AssessmentStatus"];
             /**
              * Stars
              * @description as approved, or as last corrected
@@ -2265,17 +2307,22 @@ export interface components {
             /** Review Total */
             review_total: number;
             /** Allowed Actions */
-            allowed_actions: components["schemas"]["app__stars__machine__Action"][];
+            allowed_actions: components["schemas"]["AssessmentAction"][];
             /** Scores */
             scores: components["schemas"]["ScoreOut"][];
             /**
              * Events
              * @description every step, oldest first, with who and when
              */
-            events: components["schemas"]["app__stars__schemas__EventOut"][];
+            events: components["schemas"]["AssessmentEventOut"][];
             /** Objections */
             objections: components["schemas"]["ObjectionOut"][];
         };
+        /**
+         * AssessmentStatus
+         * @enum {string}
+         */
+        AssessmentStatus: "draft" | "submitted" | "reviewed" | "approved" | "publicity" | "published";
         /** AssigneeRef */
         AssigneeRef: {
             /** Id */
@@ -2651,6 +2698,21 @@ export interface components {
              */
             at: string;
         };
+        /** EventOut */
+        EventOut: {
+            /** Action */
+            action: string;
+            from_status: components["schemas"]["Status"] | null;
+            to_status: components["schemas"]["Status"];
+            actor: components["schemas"]["ActorOut"];
+            /** Note */
+            note: string | null;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+        };
         /**
          * ExportFormat
          * @enum {string}
@@ -2747,6 +2809,16 @@ export interface components {
              * @description restock: added to what is left
              */
             add_stock?: number | null;
+        };
+        /** ItemReviewIn */
+        ItemReviewIn: {
+            /** Points */
+            points: number;
+            /**
+             * Reason
+             * @description needed when points change
+             */
+            reason?: string | null;
         };
         /** JointFigures */
         JointFigures: {
@@ -3306,6 +3378,14 @@ export interface components {
              */
             thumb_url: string;
         };
+        /** PhotoReviewIn */
+        PhotoReviewIn: {
+            /**
+             * Decision
+             * @enum {string}
+             */
+            decision: "keep" | "remove";
+        };
         /**
          * PhotoStage
          * @description Which moment of the wish a photo shows.
@@ -3368,6 +3448,11 @@ export interface components {
              */
             roles: components["schemas"]["RoleOut"][];
         };
+        /**
+         * ProjectAction
+         * @enum {string}
+         */
+        ProjectAction: "confirm" | "start" | "progress" | "complete" | "drop" | "rate";
         /** ProjectDetail */
         ProjectDetail: {
             /** Id */
@@ -3383,7 +3468,7 @@ export interface components {
             resource_id: number | null;
             /** Title */
             title: string;
-            status: components["schemas"]["app__joint__machine__Status"];
+            status: components["schemas"]["ProjectStatus"];
             /**
              * Created At
              * Format: date-time
@@ -3402,12 +3487,30 @@ export interface components {
             drop_reason: string | null;
             rating: components["schemas"]["Rating"] | null;
             /** Allowed Actions */
-            allowed_actions: components["schemas"]["app__joint__machine__Action"][];
+            allowed_actions: components["schemas"]["ProjectAction"][];
             /**
              * Events
              * @description oldest first: the claim / adoption, each change, each progress entry
              */
-            events: components["schemas"]["app__joint__schemas__EventOut"][];
+            events: components["schemas"]["ProjectEventOut"][];
+        };
+        /** ProjectEventOut */
+        ProjectEventOut: {
+            /** Action */
+            action: string;
+            from_status: components["schemas"]["ProjectStatus"] | null;
+            to_status: components["schemas"]["ProjectStatus"];
+            /** Actor Id */
+            actor_id: number;
+            /** Side */
+            side: string;
+            /** Note */
+            note: string | null;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
         };
         /** ProjectOut */
         ProjectOut: {
@@ -3424,7 +3527,7 @@ export interface components {
             resource_id: number | null;
             /** Title */
             title: string;
-            status: components["schemas"]["app__joint__machine__Status"];
+            status: components["schemas"]["ProjectStatus"];
             /**
              * Created At
              * Format: date-time
@@ -3443,8 +3546,13 @@ export interface components {
             drop_reason: string | null;
             rating: components["schemas"]["Rating"] | null;
             /** Allowed Actions */
-            allowed_actions: components["schemas"]["app__joint__machine__Action"][];
+            allowed_actions: components["schemas"]["ProjectAction"][];
         };
+        /**
+         * ProjectStatus
+         * @enum {string}
+         */
+        ProjectStatus: "proposed" | "agreed" | "in_progress" | "done" | "dropped";
         /** RankingRow */
         RankingRow: {
             /** Rank */
@@ -3513,6 +3621,11 @@ export interface components {
             /** Comment */
             comment: string | null;
         };
+        /** ReasonIn */
+        ReasonIn: {
+            /** Reason */
+            reason: string;
+        };
         /** RedemptionOut */
         RedemptionOut: {
             /** Id */
@@ -3549,6 +3662,11 @@ export interface components {
             id: number;
             /** Name */
             name: string;
+        };
+        /** RejectReasonIn */
+        RejectReasonIn: {
+            /** Reason */
+            reason: string;
         };
         /** ReopenIn */
         ReopenIn: {
@@ -3929,6 +4047,11 @@ export interface components {
          */
         StaffRole: "secretary" | "admin";
         /**
+         * Status
+         * @enum {string}
+         */
+        Status: "ordered" | "dispatched" | "accepted" | "done" | "rejected" | "cancelled";
+        /**
          * StepIn
          * @description `approve` and `correct` need `stars`; `send_back` and `correct` a `reason`.
          */
@@ -4038,7 +4161,7 @@ export interface components {
             number: string;
             /** Title */
             title: string;
-            status: components["schemas"]["app__wishes__machine__Status"];
+            status: components["schemas"]["Status"];
             /** Category */
             category: string;
             community: components["schemas"]["OrgRef"];
@@ -4242,7 +4365,7 @@ export interface components {
             id: number;
             /** Number */
             number: string;
-            status: components["schemas"]["app__wishes__machine__Status"];
+            status: components["schemas"]["Status"];
             category: components["schemas"]["Ref"];
             /** Title */
             title: string;
@@ -4296,9 +4419,9 @@ export interface components {
              */
             content_flag?: string | null;
             /** Allowed Actions */
-            allowed_actions: components["schemas"]["app__wishes__machine__Action"][];
+            allowed_actions: components["schemas"]["Action"][];
             /** Events */
-            events: components["schemas"]["app__wishes__schemas__EventOut"][];
+            events: components["schemas"]["EventOut"][];
         };
         /** WishExport */
         WishExport: {
@@ -4368,7 +4491,7 @@ export interface components {
             id: number;
             /** Number */
             number: string;
-            status: components["schemas"]["app__wishes__machine__Status"];
+            status: components["schemas"]["Status"];
             category: components["schemas"]["Ref"];
             /** Title */
             title: string;
@@ -4422,7 +4545,7 @@ export interface components {
              */
             content_flag?: string | null;
             /** Allowed Actions */
-            allowed_actions: components["schemas"]["app__wishes__machine__Action"][];
+            allowed_actions: components["schemas"]["Action"][];
         };
         /** YearStars */
         YearStars: {
@@ -4440,129 +4563,6 @@ export interface components {
              * @description a correction after publication changed the stars
              */
             corrected: boolean;
-        };
-        /**
-         * Action
-         * @enum {string}
-         */
-        app__activities__machine__Action: "signup" | "withdraw" | "check_in" | "check_out" | "request_makeup" | "decide_makeup" | "correct_hours" | "finish" | "cancel";
-        /** ReasonIn */
-        app__activities__schemas__ReasonIn: {
-            /** Reason */
-            reason: string;
-        };
-        /**
-         * Action
-         * @enum {string}
-         */
-        app__joint__machine__Action: "confirm" | "start" | "progress" | "complete" | "drop" | "rate";
-        /**
-         * Status
-         * @enum {string}
-         */
-        app__joint__machine__Status: "proposed" | "agreed" | "in_progress" | "done" | "dropped";
-        /** EventOut */
-        app__joint__schemas__EventOut: {
-            /** Action */
-            action: string;
-            from_status: components["schemas"]["app__joint__machine__Status"] | null;
-            to_status: components["schemas"]["app__joint__machine__Status"];
-            /** Actor Id */
-            actor_id: number;
-            /** Side */
-            side: string;
-            /** Note */
-            note: string | null;
-            /**
-             * At
-             * Format: date-time
-             */
-            at: string;
-        };
-        /** ReasonIn */
-        app__members__schemas__ReasonIn: {
-            /** Reason */
-            reason: string;
-        };
-        /** ReviewIn */
-        app__photos__schemas__ReviewIn: {
-            /**
-             * Decision
-             * @enum {string}
-             */
-            decision: "keep" | "remove";
-        };
-        /**
-         * Action
-         * @enum {string}
-         */
-        app__stars__machine__Action: "submit" | "send_back" | "review" | "approve" | "publicize" | "publish" | "correct";
-        /**
-         * Status
-         * @enum {string}
-         */
-        app__stars__machine__Status: "draft" | "submitted" | "reviewed" | "approved" | "publicity" | "published";
-        /** EventOut */
-        app__stars__schemas__EventOut: {
-            /** Action */
-            action: string;
-            from_status: components["schemas"]["app__stars__machine__Status"] | null;
-            to_status: components["schemas"]["app__stars__machine__Status"];
-            /** Stars */
-            stars: number | null;
-            /** Indicator Id */
-            indicator_id: number | null;
-            /** Points */
-            points: number | null;
-            /** Actor Id */
-            actor_id: number;
-            /** Note */
-            note: string | null;
-            /**
-             * At
-             * Format: date-time
-             */
-            at: string;
-        };
-        /** ReviewIn */
-        app__stars__schemas__ReviewIn: {
-            /** Points */
-            points: number;
-            /**
-             * Reason
-             * @description needed when points change
-             */
-            reason?: string | null;
-        };
-        /**
-         * Action
-         * @enum {string}
-         */
-        app__wishes__machine__Action: "dispatch" | "recall" | "accept" | "decline" | "complete" | "reject" | "cancel" | "rate" | "reopen";
-        /**
-         * Status
-         * @enum {string}
-         */
-        app__wishes__machine__Status: "ordered" | "dispatched" | "accepted" | "done" | "rejected" | "cancelled";
-        /** EventOut */
-        app__wishes__schemas__EventOut: {
-            /** Action */
-            action: string;
-            from_status: components["schemas"]["app__wishes__machine__Status"] | null;
-            to_status: components["schemas"]["app__wishes__machine__Status"];
-            actor: components["schemas"]["ActorOut"];
-            /** Note */
-            note: string | null;
-            /**
-             * At
-             * Format: date-time
-             */
-            at: string;
-        };
-        /** ReasonIn */
-        app__wishes__schemas__ReasonIn: {
-            /** Reason */
-            reason: string;
         };
     };
     responses: never;
@@ -10815,7 +10815,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["app__members__schemas__ReasonIn"];
+                "application/json": components["schemas"]["RejectReasonIn"];
             };
         };
         responses: {
@@ -11746,7 +11746,7 @@ export interface operations {
         parameters: {
             query?: {
                 scope?: components["schemas"]["Scope"];
-                status?: components["schemas"]["app__wishes__machine__Status"] | null;
+                status?: components["schemas"]["Status"] | null;
                 category_id?: number | null;
                 grid_id?: number | null;
                 overdue?: boolean | null;
@@ -13202,7 +13202,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["app__wishes__schemas__ReasonIn"];
+                "application/json": components["schemas"]["ReasonIn"];
             };
         };
         responses: {
@@ -13674,7 +13674,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["app__wishes__schemas__ReasonIn"];
+                "application/json": components["schemas"]["ReasonIn"];
             };
         };
         responses: {
@@ -15120,7 +15120,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["app__photos__schemas__ReviewIn"];
+                "application/json": components["schemas"]["PhotoReviewIn"];
             };
         };
         responses: {
@@ -16995,7 +16995,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["app__activities__schemas__ReasonIn"];
+                "application/json": components["schemas"]["ActivityReasonIn"];
             };
         };
         responses: {
@@ -26903,7 +26903,7 @@ export interface operations {
     list_projects_api_v1_joint_projects_get: {
         parameters: {
             query?: {
-                status?: components["schemas"]["app__joint__machine__Status"] | null;
+                status?: components["schemas"]["ProjectStatus"] | null;
                 community_id?: number | null;
                 /** @description page size */
                 limit?: number;
@@ -27375,7 +27375,7 @@ export interface operations {
             header?: never;
             path: {
                 project_id: number;
-                action: components["schemas"]["app__joint__machine__Action"];
+                action: components["schemas"]["ProjectAction"];
             };
             cookie?: never;
         };
@@ -29257,7 +29257,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["app__stars__schemas__ReviewIn"];
+                "application/json": components["schemas"]["ItemReviewIn"];
             };
         };
         responses: {
@@ -29960,7 +29960,7 @@ export interface operations {
             header?: never;
             path: {
                 assessment_id: number;
-                action: components["schemas"]["app__stars__machine__Action"];
+                action: components["schemas"]["AssessmentAction"];
             };
             cookie?: never;
         };
