@@ -1,6 +1,6 @@
 // The one way the console talks to the API: same-origin fetch with the session cookie, the CSRF token on every
 // change, and every refusal turned into an ApiError carrying the problem+json `code` (shown in Chinese by messages.ts).
-import { messageOf } from '../shared/messages'
+import { type FieldProblem, messageOf } from '../shared/messages'
 
 let csrfToken: string | null = null
 
@@ -13,8 +13,9 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     readonly detail: string,
+    readonly errors: FieldProblem[] = [],
   ) {
-    super(messageOf(code, status, detail))
+    super(messageOf(code, status, detail, errors))
   }
 }
 
@@ -41,8 +42,8 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
   const text = await resp.text()
   const parsed: unknown = text ? JSON.parse(text) : null
   if (!resp.ok) {
-    const problem = (parsed ?? {}) as { code?: string; detail?: string }
-    throw new ApiError(resp.status, problem.code ?? 'http_error', problem.detail ?? '')
+    const problem = (parsed ?? {}) as { code?: string; detail?: string; errors?: FieldProblem[] }
+    throw new ApiError(resp.status, problem.code ?? 'http_error', problem.detail ?? '', problem.errors ?? [])
   }
   return { status: resp.status, body: parsed as T }
 }

@@ -1,4 +1,5 @@
-// The API's refusals in Chinese, by problem+json `code` (the API's own detail is English, for developers).
+// The API's refusals in Chinese, by problem+json `code`. The API's own `detail` is English, for developers: it is
+// never shown to a secretary. A 422's `errors[]` (which field, what is wrong) is put into Chinese field by field.
 const BY_CODE: Record<string, string> = {
   not_staff: '工作台仅供书记和管理员使用，该微信账号没有相应身份。',
   ticket_expired: '二维码已过期，请刷新后重新扫码。',
@@ -14,15 +15,113 @@ const BY_CODE: Record<string, string> = {
   content_rejected: '内容未通过安全审核，请修改后重试。',
   rate_limited: '操作过于频繁，请稍后再试。',
   wechat_unavailable: '微信服务暂时不可用，请稍后再试。',
+  wechat_login_failed: '微信登录失败，请重新扫码。',
   service_unavailable: '服务暂时不可用，请稍后再试。',
   too_large: '提交的内容过大。',
+  invalid_image: '图片无法识别，请上传 JPEG、PNG 或 WebP 格式的照片。',
+  too_many_pixels: '图片尺寸过大，请缩小后再上传。',
+  full: '名额已满。',
+  already_signed_up: '已经报名过了。',
+  not_signed_up: '尚未报名。',
+  already_checked_in: '已经签到过了。',
+  not_checked_in: '尚未签到。',
+  signup_closed: '报名已截止。',
+  not_on_site_time: '不在活动签到时间内。',
+  not_started: '活动尚未开始。',
+  outside_geofence: '不在活动地点范围内。',
+  insufficient_points: '积分不足。',
+  out_of_stock: '库存不足。',
+  quota_exceeded: '已超出该星级的名额。',
+  open_objection: '还有未答复的异议，暂不能发布。',
   network: '无法连接服务器，请检查网络。',
 }
 
-export function messageOf(code: string, status: number, detail: string): string {
-  const known = BY_CODE[code]
-  if (known) return code === 'validation_error' && detail ? `${known}（${detail}）` : known
-  return `操作失败（${status || '网络'}）${detail ? `：${detail}` : ''}`
+// By HTTP status, for a code this console does not know yet: still Chinese, never the English detail.
+const BY_STATUS: Record<number, string> = {
+  400: '请求有误，请刷新后重试。',
+  401: BY_CODE.unauthorized,
+  403: BY_CODE.forbidden,
+  404: BY_CODE.not_found,
+  409: BY_CODE.conflict,
+  410: '该记录已失效，请刷新后重试。',
+  413: BY_CODE.too_large,
+  422: BY_CODE.validation_error,
+  429: BY_CODE.rate_limited,
+}
+
+// What a field is called on screen: the last part of a 422's `loc`.
+const FIELD_LABELS: Record<string, string> = {
+  title: '标题',
+  content: '内容',
+  name: '名称',
+  code: '编码',
+  description: '说明',
+  reason: '原因',
+  note: '备注',
+  comment: '评价',
+  address: '地址',
+  contact_phone: '联系电话',
+  time_limit_hours: '办结时限',
+  due_at: '办结期限',
+  assignee_id: '承办党员',
+  grid_id: '网格',
+  community_id: '社区',
+  org_id: '组织',
+  category_id: '服务类别',
+  user_id: '人员',
+  role: '角色',
+  level: '层级',
+  parent_id: '上级组织',
+  nickname: '昵称',
+  real_name: '姓名',
+  q: '搜索词',
+  since: '开始时间',
+  until: '结束时间',
+  score: '评分',
+  service_minutes: '服务时长',
+}
+
+// pydantic's English messages, as the API passes them on, to Chinese (the numbers kept).
+const MSG_RULES: [RegExp, (m: RegExpMatchArray) => string][] = [
+  [/at most (\d+) characters?/, (m) => `不能超过 ${m[1]} 个字`],
+  [/at least (\d+) characters?/, (m) => `至少 ${m[1]} 个字`],
+  [/at most (\d+) items?/, (m) => `最多 ${m[1]} 项`],
+  [/less than or equal to (\S+)/, (m) => `不能大于 ${m[1]}`],
+  [/greater than or equal to (\S+)/, (m) => `不能小于 ${m[1]}`],
+  [/greater than (\S+)/, (m) => `应大于 ${m[1]}`],
+  [/Field required|required/i, () => '必须填写'],
+  [/valid integer/, () => '应为整数'],
+  [/valid number/, () => '应为数字'],
+  [/valid datetime|valid date/, () => '时间格式不正确'],
+  [/control character/, () => '含有不可见的控制字符'],
+  [/Input should be/, () => '取值不在允许范围内'],
+  [/Extra inputs/, () => '不应填写'],
+  [/not offered/, () => '本社区不提供此项服务'],
+]
+
+export interface FieldProblem {
+  loc?: (string | number)[]
+  msg?: string
+}
+
+function fieldMessage(problem: FieldProblem): string {
+  const loc = (problem.loc ?? []).filter((part) => typeof part === 'string' && part !== 'body' && part !== 'query')
+  const field = loc.length ? FIELD_LABELS[String(loc[loc.length - 1])] : undefined
+  const msg = problem.msg ?? ''
+  const rule = MSG_RULES.find(([pattern]) => pattern.test(msg))
+  const what = rule ? rule[1](msg.match(rule[0]) as RegExpMatchArray) : '格式不正确'
+  return field ? `${field}${what}` : what
+}
+
+export function messageOf(code: string, status: number, _detail: string, errors: FieldProblem[] = []): string {
+  if (code === 'validation_error' && errors.length) {
+    const fields = [...new Set(errors.map(fieldMessage))].slice(0, 3)
+    return `填写的内容有误：${fields.join('；')}。`
+  }
+  const known = BY_CODE[code] ?? (code.startsWith('checkin_code_') ? '签到码无效或已过期，请重新扫码。' : undefined)
+  if (known) return known
+  if (status >= 500) return `服务器出错了（${status}），请稍后再试；如果一直出现，请联系管理员。`
+  return BY_STATUS[status] ?? `操作失败（${status || '网络'}），请稍后再试。`
 }
 
 export const STATUS_LABELS: Record<string, string> = {

@@ -1,6 +1,7 @@
 // Downloading an export with visible progress: the body is read as it streams in (the CSV row by row; the xlsx
 // arrives once the server has closed the file), then saved under the name the server gives.
 import { ApiError } from '../../api/client'
+import type { FieldProblem } from '../../shared/messages'
 
 export interface Progress {
   bytes: number
@@ -36,8 +37,8 @@ export async function download(url: string, fallback: string, onProgress: (p: Pr
     throw new ApiError(0, 'network', '')
   }
   if (!resp.ok) {
-    const problem = (await resp.json().catch(() => ({}))) as { code?: string; detail?: string }
-    throw new ApiError(resp.status, problem.code ?? 'http_error', problem.detail ?? '')
+    const problem = (await resp.json().catch(() => ({}))) as { code?: string; detail?: string; errors?: FieldProblem[] }
+    throw new ApiError(resp.status, problem.code ?? 'http_error', problem.detail ?? '', problem.errors ?? [])
   }
   const chunks: Uint8Array[] = []
   const progress: Progress = { bytes: 0, rows: 0 }

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest'
+import { messageOf } from '../../src/shared/messages'
+
+const CHINESE = /[\u4e00-\u9fff]{4}/
+
+describe('messageOf: every refusal in Chinese, never the API’s English detail', () => {
+  it('names the field and what is wrong with it, from a 422’s errors[]', () => {
+    const errors = [{ loc: ['body', 'title'], msg: 'String should have at most 40 characters' }]
+    expect(messageOf('validation_error', 422, 'body.title: String should have at most 40 characters', errors)).toBe(
+      '填写的内容有误：标题不能超过 40 个字。',
+    )
+  })
+
+  it('says each field once, at most three', () => {
+    const errors = [
+      { loc: ['body', 'reason'], msg: 'Field required' },
+      { loc: ['body', 'reason'], msg: 'Field required' },
+      { loc: ['query', 'q'], msg: 'String should have at least 1 character' },
+      { loc: ['body', 'time_limit_hours'], msg: 'Input should be a valid integer, unable to parse string' },
+      { loc: ['body', 'note'], msg: 'control character U+0001 is not allowed in text' },
+    ]
+    expect(messageOf('validation_error', 422, 'x', errors)).toBe(
+      '填写的内容有误：原因必须填写；搜索词至少 1 个字；办结时限应为整数。',
+    )
+  })
+
+  it('falls back to a Chinese phrase for a field or message it does not know', () => {
+    const msg = messageOf('validation_error', 422, 'x', [{ loc: ['body', 'frobnicate'], msg: 'Value error, nope' }])
+    expect(msg).toBe('填写的内容有误：格式不正确。')
+  })
+
+  it.each([
+    ['conflict', 409],
+    ['quota_exceeded', 409],
+    ['invalid_image', 422],
+    ['checkin_code_expired', 422],
+    ['some_future_code', 409],
+    ['some_future_code', 404],
+    ['http_error', 500],
+    ['http_error', 502],
+    ['network', 0],
+  ])('%s (%i) reads as Chinese with no English detail', (code, status) => {
+    const msg = messageOf(code, status, 'an English detail for developers')
+    expect(msg).toMatch(CHINESE)
+    expect(msg).not.toMatch(/English|detail|developers/)
+  })
+})
