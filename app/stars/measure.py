@@ -1,13 +1,17 @@
 """The measured indicators: what the system's own records say of a community for a year, read through the same
-code as the figures endpoints (`/stats/summary`, `/joint/figures`), so the two cannot disagree."""
+code as the figures endpoints (`/stats/summary`, `/joint/figures`), so the two cannot disagree; activities held
+are counted from the activities the activities list shows as finished."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.activities.machine import ActivityStatus
+from app.activities.models import Activity
 from app.config import Settings
 from app.db import utcnow
 from app.joint.figures import count as joint_count
@@ -35,7 +39,20 @@ async def measure(session: AsyncSession, settings: Settings, community: Org, yea
     values: dict[Measure, float | None] = {m: getattr(figures, m) for m in RATES}
     values[Measure.members] = float(figures.members or 0)
     values[Measure.projects_done] = float(joint.by_status[ProjectStatus.done])
+    values[Measure.activities_held] = float(await activities_held(session, community, window))
     return values
+
+
+async def activities_held(session: AsyncSession, community: Org, window: Window) -> int:
+    """The community's activities that started within the window and were held to the end (finished, not
+    cancelled): what `GET /api/v1/activities?community_id=&status=finished` lists, counted by their start."""
+    held = select(func.count()).where(
+        Activity.community_id == community.id,
+        Activity.status == ActivityStatus.finished,
+        Activity.starts_at >= window.since,
+        Activity.starts_at < window.until,
+    )
+    return int(await session.scalar(held) or 0)
 
 
 def points(indicator: Indicator, value: float | None) -> float:

@@ -14,8 +14,7 @@ from app.stars.machine import AssessmentAction, AssessmentStatus
 
 
 class Measure(StrEnum):
-    """What the system measures from its own records for the year. Activities held (活动) are not here: no
-    activities table exists yet, so such an item is scored by people on evidence until one does."""
+    """What the system measures from its own records for the year."""
 
     response_rate = "response_rate"
     resolution_rate = "resolution_rate"
@@ -23,6 +22,7 @@ class Measure(StrEnum):
     on_time_rate = "on_time_rate"
     members = "members"  # active members (报到) of the community
     projects_done = "projects_done"  # joint projects (共驻共建) proposed in the year and done
+    activities_held = "activities_held"  # activities (活动) of the community that started in the year and finished
 
 
 RATES = frozenset({Measure.response_rate, Measure.resolution_rate, Measure.satisfaction_rate, Measure.on_time_rate})

@@ -69,7 +69,7 @@ def upgrade() -> None:
         sa.Column("measure", sa.String(length=24), nullable=True),
         sa.Column("target", sa.Integer(), nullable=True),
         sa.CheckConstraint(
-            "measure IS NULL OR measure IN ('response_rate','resolution_rate','satisfaction_rate','on_time_rate','members','projects_done')",
+            "measure IS NULL OR measure IN ('response_rate','resolution_rate','satisfaction_rate','on_time_rate','members','projects_done','activities_held')",
             name=op.f("ck_star_indicators_measure"),
         ),
         sa.CheckConstraint("max_points BETWEEN 1 AND 100", name=op.f("ck_star_indicators_max_points")),

@@ -19,6 +19,7 @@ INDICATORS = [
     {"name": "按时办结率", "max_points": 10, "measure": "on_time_rate"},
     {"name": "党员报到", "max_points": 10, "measure": "members", "target": 6},
     {"name": "共驻共建项目", "max_points": 10, "measure": "projects_done", "target": 2},
+    {"name": "志愿服务活动", "max_points": 10, "measure": "activities_held", "target": 4},
     {"name": "组织生活", "max_points": 20},
 ]
 

@@ -10,7 +10,9 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.config import Settings
 from app.stars.models import Assessment, AssessmentEvent
+from tests.activities.conftest import Acts
 from tests.helpers import Api, assert_problem
 from tests.joint.test_api import need, step, unit
 from tests.stars.conftest import (
@@ -33,7 +35,7 @@ RESIDENT = "demo-resident-jinyang-1"
 async def test_the_district_sets_indicators(api: Api) -> None:
     district = await api.org_id("榆阳区")
     set_ = await indicator_set(api)
-    assert set_["total_points"] == 90 and [i["position"] for i in set_["indicators"]] == [1, 2, 3, 4, 5, 6, 7]
+    assert set_["total_points"] == 100 and [i["position"] for i in set_["indicators"]] == [1, 2, 3, 4, 5, 6, 7, 8]
     body = {"district_id": district, "year": YEAR, "indicators": INDICATORS}
     assert_problem(await api.post(ADMIN, "/api/v1/stars/sets", body), 409, "conflict")
     assert_problem(await api.post(S, "/api/v1/stars/sets", {**body, "year": YEAR + 1}), 403, "forbidden")
@@ -211,8 +213,8 @@ async def test_concurrent_approvals_keep_the_quota(api: Api, session: AsyncSessi
     assert sorted(s or 0 for s in states) == [0, 5]
 
 
-async def test_measured_items_agree_with_the_figures(api: Api) -> None:
-    # A year's records: one wish done and rated, one joint project done.
+async def test_measured_items_agree_with_the_figures(api: Api, settings: Settings) -> None:
+    # A year's records: one wish done and rated, one joint project done, one activity held and one cancelled.
     wish = await api.order(RESIDENT)
     member = "demo-member-jinyang-1"
     await api.act(S, wish["id"], "dispatch", {"assignee_id": await api.uid(member)})
@@ -223,12 +225,18 @@ async def test_measured_items_agree_with_the_figures(api: Api) -> None:
     pid = (await api.post("unit-contact-yizhong", f"/api/v1/joint/needs/{nid}/claim", {"unit_id": uid})).json()["id"]
     for action in ("confirm", "start", "complete"):
         await step(api, S, pid, action)
+    acts = Acts(api, settings)
+    held, called_off = await acts.create(), await acts.create(title="社区义诊")
+    assert (await acts.do(S, held["id"], "finish")).status_code == 200
+    assert (await acts.do(S, called_off["id"], "cancel", {"reason": "下雨"})).status_code == 200
 
     a = await opened(api, await indicator_set(api), "金阳社区")
     jinyang = await api.org_id("金阳社区")
     year = {"org_id": jinyang, "since": f"{YEAR}-01-01", "until": f"{YEAR}-12-31"}
     summary = (await api.get(S, "/api/v1/stats/summary", params=year)).json()
     joint = (await api.get(S, "/api/v1/joint/figures", params=year)).json()
+    finished = {"community_id": jinyang, "status": "finished"}
+    listed = (await api.get(S, "/api/v1/activities", params=finished)).json()["items"]
     measured = {s["measure"]: s["measured"] for s in a["scores"] if s["measure"]}
     assert measured == {
         "response_rate": summary["response_rate"],
@@ -237,8 +245,10 @@ async def test_measured_items_agree_with_the_figures(api: Api) -> None:
         "on_time_rate": summary["on_time_rate"],
         "members": summary["members"],
         "projects_done": joint["by_status"]["done"],
+        "activities_held": len([x for x in listed if x["starts_at"].startswith(str(YEAR))]),
     }
     assert measured["response_rate"] == 1.0 and measured["members"] == 3 and measured["projects_done"] == 1
+    assert measured["activities_held"] == 1
     points = {s["measure"]: s["self_points"] for s in a["scores"] if s["measure"]}
     assert points == {
         "response_rate": 20.0,
@@ -247,4 +257,5 @@ async def test_measured_items_agree_with_the_figures(api: Api) -> None:
         "on_time_rate": 10.0,
         "members": 5.0,
         "projects_done": 5.0,
+        "activities_held": 2.5,
     }
