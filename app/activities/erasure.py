@@ -68,17 +68,12 @@ async def export_of(session: AsyncSession, user_id: int) -> list[SignupExport]:
         )
     ).all()
     ids = [signup.id for signup, _, _ in rows]
-    minutes = dict(
-        (
-            await session.execute(
-                select(ServiceRecord.signup_id, func.sum(ServiceRecord.minutes))
-                .where(ServiceRecord.signup_id.in_(ids))
-                .group_by(ServiceRecord.signup_id)
-            )
-        )
-        .tuples()
-        .all()
+    sums = await session.execute(
+        select(ServiceRecord.signup_id, func.sum(ServiceRecord.minutes))
+        .where(ServiceRecord.signup_id.in_(ids))
+        .group_by(ServiceRecord.signup_id)
     )
+    minutes = {signup_id: int(total or 0) for signup_id, total in sums}
     makeups: dict[int, list[MakeupExport]] = defaultdict(list)
     for m in await session.scalars(select(Makeup).where(Makeup.signup_id.in_(ids)).order_by(Makeup.id)):
         makeups[m.signup_id].append(MakeupExport.model_validate(m))
@@ -92,7 +87,7 @@ async def export_of(session: AsyncSession, user_id: int) -> list[SignupExport]:
             withdrawn_at=signup.withdrawn_at,
             checked_in_at=signup.checked_in_at,
             checked_out_at=signup.checked_out_at,
-            minutes_credited=int(minutes.get(signup.id) or 0),
+            minutes_credited=minutes.get(signup.id, 0),
             makeups=makeups[signup.id],
         )
         for signup, title, position in rows
