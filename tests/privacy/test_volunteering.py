@@ -56,10 +56,17 @@ async def _ledgers(session: AsyncSession, user_id: int) -> tuple[object, ...]:
 
 async def test_the_export_lists_sign_ups_points_orders_and_units(api: Api, acts: Acts) -> None:
     t = now()
-    activity = await acts.signed_up(M, signup_deadline=iso(t + timedelta(minutes=30)))
-    asked = {"kind": "check_in", "at": iso(t - timedelta(minutes=5)), "reason": "手机没电了"}
-    made = await acts.do(M, activity["id"], "makeups", asked)
-    assert made.status_code == 201, made.text
+    activity = await acts.signed_up(
+        M,
+        starts_at=iso(t - timedelta(hours=2)),
+        ends_at=iso(t + timedelta(hours=1)),
+        signup_deadline=iso(t + timedelta(minutes=5)),
+    )
+    for kind, at in (("check_in", t - timedelta(hours=2)), ("check_out", t - timedelta(minutes=30))):
+        made = await acts.do(M, activity["id"], "makeups", {"kind": kind, "at": iso(at), "reason": "手机没电了"})
+        assert made.status_code == 201, made.text
+        decided = await acts.do(S, activity["id"], f"makeups/{made.json()['id']}/approve", {"note": "已核实"})
+        assert decided.status_code == 200, decided.text
     await acts.signed_up(M2)  # someone else's
     assert (await adjust(api, M, 12)).status_code == 201
     _, order = await _order(api)
@@ -69,8 +76,12 @@ async def test_the_export_lists_sign_ups_points_orders_and_units(api: Api, acts:
 
     [signup] = data["signups"]
     assert signup["activity_id"] == activity["id"] and signup["activity_title"] == "社区环境清洁"
-    assert signup["position"] == "志愿者" and signup["status"] == "signed_up" and signup["minutes_credited"] == 0
-    assert [(m["kind"], m["reason"], m["status"]) for m in signup["makeups"]] == [("check_in", "手机没电了", "pending")]
+    assert signup["position"] == "志愿者" and signup["status"] == "checked_out" and signup["minutes_credited"] == 90
+    assert signup["checked_in_at"] and signup["checked_out_at"]
+    assert [(m["kind"], m["reason"], m["status"], m["decision_note"]) for m in signup["makeups"]] == [
+        ("check_in", "手机没电了", "approved", "已核实"),
+        ("check_out", "手机没电了", "approved", "已核实"),
+    ]
     [points] = data["points"]
     assert points["community_id"] == await api.org_id("金阳社区") and points["balance"] == 7
     assert [(e["kind"], e["points"], e["reason"]) for e in points["entries"]] == [
