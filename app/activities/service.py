@@ -163,20 +163,29 @@ async def withdraw(session: AsyncSession, principal: Principal, activity_id: int
     st = await standing(session, principal, activity_id, share=True)
     require(st, ActivityAction.withdraw, now)
     assert st.signup is not None  # the table allows withdraw to an attendee only
-    position_id = await session.scalar(
-        update(Signup)
-        .where(Signup.id == st.signup.id, Signup.status == Attendance.signed_up)
-        .values(status=Attendance.withdrawn, withdrawn_at=now)
-        .returning(Signup.position_id)
-    )
-    if position_id is None:  # a check-in or another withdrawal came first: answer from the row as it is now
+    if not await release_seat(session, st.signup.id, now):
+        # a check-in or another withdrawal came first: answer from the row as it is now
         st.signup = await live_signup(session, activity_id, principal.id)
         require(st, ActivityAction.withdraw, now)
         raise ActivityRefused(Refusal.invalid_transition, "the sign-up changed meanwhile")
-    await session.execute(update(Position).where(Position.id == position_id).values(taken=Position.taken - 1))
     st.signup = None
     st.parties = parties_of(principal, st.activity, st.community_path, None)
     return st
+
+
+async def release_seat(session: AsyncSession, signup_id: int, now: datetime) -> bool:
+    """signed_up → withdrawn and its seat freed, in one transaction; False if the sign-up was no longer signed up
+    (a check-in or another withdrawal came first). Also used when an account is closed."""
+    position_id = await session.scalar(
+        update(Signup)
+        .where(Signup.id == signup_id, Signup.status == Attendance.signed_up)
+        .values(status=Attendance.withdrawn, withdrawn_at=now)
+        .returning(Signup.position_id)
+    )
+    if position_id is None:
+        return False
+    await session.execute(update(Position).where(Position.id == position_id).values(taken=Position.taken - 1))
+    return True
 
 
 async def _set_status(session: AsyncSession, st: Standing, to: ActivityStatus, **values: object) -> None:

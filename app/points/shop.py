@@ -170,12 +170,20 @@ async def cancel(
     """By the secretary, or by the member while it waits: the points and the item go back."""
     redemption, item, _ = await _redemption(session, principal, redemption_id)
     reason = body.reason.strip() if body.reason and body.reason.strip() else None
+    closed = await cancel_order(session, redemption, principal, now, reason)
+    return redemption_out(closed, item.name)
+
+
+async def cancel_order(
+    session: AsyncSession, redemption: Redemption, principal: Principal, now: datetime, reason: str | None
+) -> Redemption:
+    """ordered → cancelled, the item back in stock and the points refunded (also when an account is closed)."""
     closed = await _close(session, redemption, RedemptionStatus.cancelled, principal, now, reason)
-    await session.execute(update(ShopItem).where(ShopItem.id == item.id).values(stock=ShopItem.stock + 1))
+    await session.execute(update(ShopItem).where(ShopItem.id == closed.item_id).values(stock=ShopItem.stock + 1))
     await change(
         session, closed.user_id, closed.community_id, PointsKind.refund, closed.points, redemption_id=closed.id
     )
-    return redemption_out(closed, item.name)
+    return closed
 
 
 async def list_redemptions(

@@ -10,15 +10,18 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from app.activities import erasure as activities
 from app.auth.principal import Principal
 from app.auth.schemas import UserOut
 from app.config import Settings
 from app.db import utcnow
 from app.errors import Conflict
+from app.joint import erasure as joint
 from app.members.models import Member, MemberReport, ReportStatus
 from app.notifications.models import Notification
 from app.notifications.schemas import NotificationOut
-from app.photos.erasure import erase_for_account, export_of
+from app.photos import erasure as photos
+from app.points import erasure as points
 from app.privacy.models import ContactAccess
 from app.privacy.schemas import (
     AccountExport,
@@ -70,10 +73,14 @@ async def export_account(session: AsyncSession, principal: Principal, settings: 
         exported_at=utcnow(),
         profile=profile,
         wishes=[_wish(w, events[w.id]) for w in wishes],
-        photos=await export_of(session, uid, settings),
+        photos=await photos.export_of(session, uid, settings),
         notifications=[NotificationOut.model_validate(n) for n in notifications],
         member_reports=[MemberReportExport.model_validate(r) for r in reports],
         contact_views=[ContactViewExport.model_validate(v) for v in views],
+        signups=await activities.export_of(session, uid),
+        points=await points.points_of(session, uid),
+        redemptions=await points.redemptions_of(session, uid),
+        unit_contacts=await joint.export_of(session, uid),
     )
 
 
@@ -87,11 +94,15 @@ def _wish(wish: Wish, events: list[EventExport]) -> WishExport:
 
 async def delete_account(session: AsyncSession, principal: Principal, settings: Settings) -> None:
     """Close the account: open wishes cancelled through the machine (so the people on them hear of it), every wish
-    kept for the figures but without contact or photos, the person's names and numbers replaced, the user marked deleted
-    (its tokens stop working) and its openid freed (the same WeChat user may sign up afresh)."""
+    kept for the figures but without contact or photos, live sign-ups of activities not ended withdrawn (seats
+    freed), open shop orders cancelled (points and stock back), unit contacts removed, the hours and points ledgers
+    kept for the figures, the person's names and numbers replaced, the user marked deleted (its tokens stop working)
+    and its openid freed (the same WeChat user may sign up afresh)."""
     if principal.grants:
         raise Conflict("a staff account is closed by an admin: ask them to remove your secretary / admin roles")
+    now = utcnow()
     await _refuse_work_in_progress(session, principal.id)
+    await activities.refuse_attendance_in_progress(session, principal.id, now)
     for wish_id in await session.scalars(
         select(Wish.id).where(Wish.resident_id == principal.id, Wish.status.in_(CANCELLABLE)).order_by(Wish.id)
     ):
@@ -104,7 +115,10 @@ async def delete_account(session: AsyncSession, principal: Principal, settings: 
         .execution_options(synchronize_session=False)
     )
     await _retire_memberships(session, principal.id)
-    await erase_for_account(session, principal.id, utcnow())
+    await photos.erase_for_account(session, principal.id, now)
+    await activities.erase_for_account(session, principal.id, now, DELETED_REASON)
+    await points.cancel_open_orders(session, principal, now, DELETED_REASON)
+    await joint.erase_for_account(session, principal.id)
     _scrub(principal)
     await session.flush()
 

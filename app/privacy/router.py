@@ -21,7 +21,12 @@ async def export_me(session: SessionDep, principal: CurrentUser, settings: Setti
     "/me",
     status_code=204,
     summary="close my account",
-    responses={409: {"description": "a wish of mine is being served, a task is assigned to me, or I am staff"}},
+    responses={
+        409: {
+            "description": "a wish of mine is being served, a task is assigned to me, I am checked in at an"
+            " activity under way, or I am staff"
+        }
+    },
 )
 async def delete_me(session: SessionDep, principal: CurrentUser, settings: SettingsDep) -> Response:
     await delete_account(session, principal, settings)

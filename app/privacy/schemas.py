@@ -77,6 +77,72 @@ class ContactViewExport(_FromRow):
     at: datetime
 
 
+class MakeupExport(_FromRow):
+    """A 补卡 request I made on a sign-up: what I asked, why, and what the organiser decided."""
+
+    kind: str = Field(description="check_in or check_out")
+    at: datetime = Field(description="the time I asked to be recorded")
+    reason: str = Field(description="my reason, as I wrote it")
+    status: str = Field(description="pending, approved or refused")
+    decided_at: datetime | None
+    decision_note: str | None = Field(description="the organiser's note on the decision")
+    created_at: datetime
+
+
+class SignupExport(BaseModel):
+    """One of my activity sign-ups (withdrawn ones included) and what followed on site."""
+
+    activity_id: int
+    activity_title: str
+    position: str = Field(description="the 岗位 I signed up for")
+    status: str = Field(description="signed_up, withdrawn, checked_in or checked_out")
+    created_at: datetime
+    withdrawn_at: datetime | None
+    checked_in_at: datetime | None
+    checked_out_at: datetime | None
+    minutes_credited: int = Field(description="service time credited for it (the sum of its ledger rows), minutes")
+    makeups: list[MakeupExport]
+
+
+class PointsEntryExport(_FromRow):
+    """One change of my points: earned by service or a wish, a bonus or deduction, spent, refunded."""
+
+    community_id: int
+    kind: str
+    points: int = Field(description="positive: earned or returned; negative: spent or taken")
+    reason: str | None
+    at: datetime
+
+
+class PointsExport(BaseModel):
+    """My points in one community: the balance and every entry it sums."""
+
+    community_id: int
+    balance: int
+    entries: list[PointsEntryExport]
+
+
+class RedemptionExport(BaseModel):
+    """An order I made at a 爱心超市."""
+
+    id: int
+    community_id: int
+    item_name: str
+    points: int = Field(description="the points it took")
+    status: str = Field(description="ordered, collected or cancelled")
+    created_at: datetime
+    decided_at: datetime | None = Field(description="when it was collected or cancelled")
+    cancel_reason: str | None
+
+
+class UnitContactExport(BaseModel):
+    """A 驻区单位 I act for as its contact person."""
+
+    unit_id: int
+    unit_name: str
+    since: datetime
+
+
 class AccountExport(BaseModel):
     exported_at: datetime
     profile: ProfileExport
@@ -85,3 +151,7 @@ class AccountExport(BaseModel):
     notifications: list[NotificationOut]
     member_reports: list[MemberReportExport]
     contact_views: list[ContactViewExport]
+    signups: list[SignupExport] = Field(description="my activity sign-ups, with attendance, hours and 补卡 requests")
+    points: list[PointsExport] = Field(description="my points, per community")
+    redemptions: list[RedemptionExport] = Field(description="my orders at the 爱心超市")
+    unit_contacts: list[UnitContactExport] = Field(description="the units I am a contact person for")

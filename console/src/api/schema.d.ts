@@ -2065,6 +2065,26 @@ export interface components {
             member_reports: components["schemas"]["MemberReportExport"][];
             /** Contact Views */
             contact_views: components["schemas"]["ContactViewExport"][];
+            /**
+             * Signups
+             * @description my activity sign-ups, with attendance, hours and 补卡 requests
+             */
+            signups: components["schemas"]["SignupExport"][];
+            /**
+             * Points
+             * @description my points, per community
+             */
+            points: components["schemas"]["PointsExport"][];
+            /**
+             * Redemptions
+             * @description my orders at the 爱心超市
+             */
+            redemptions: components["schemas"]["RedemptionExport"][];
+            /**
+             * Unit Contacts
+             * @description the units I am a contact person for
+             */
+            unit_contacts: components["schemas"]["UnitContactExport"][];
         };
         /**
          * ActIn
@@ -2954,6 +2974,45 @@ export interface components {
             expires_in: number;
             user: components["schemas"]["UserOut"];
         };
+        /**
+         * MakeupExport
+         * @description A 补卡 request I made on a sign-up: what I asked, why, and what the organiser decided.
+         */
+        MakeupExport: {
+            /**
+             * Kind
+             * @description check_in or check_out
+             */
+            kind: string;
+            /**
+             * At
+             * Format: date-time
+             * @description the time I asked to be recorded
+             */
+            at: string;
+            /**
+             * Reason
+             * @description my reason, as I wrote it
+             */
+            reason: string;
+            /**
+             * Status
+             * @description pending, approved or refused
+             */
+            status: string;
+            /** Decided At */
+            decided_at: string | null;
+            /**
+             * Decision Note
+             * @description the organiser's note on the decision
+             */
+            decision_note: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
         /** MakeupIn */
         MakeupIn: {
             /** Reason */
@@ -3399,6 +3458,40 @@ export interface components {
          */
         PhotoStatus: "pending" | "passed" | "review" | "removed";
         /**
+         * PointsEntryExport
+         * @description One change of my points: earned by service or a wish, a bonus or deduction, spent, refunded.
+         */
+        PointsEntryExport: {
+            /** Community Id */
+            community_id: number;
+            /** Kind */
+            kind: string;
+            /**
+             * Points
+             * @description positive: earned or returned; negative: spent or taken
+             */
+            points: number;
+            /** Reason */
+            reason: string | null;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+        };
+        /**
+         * PointsExport
+         * @description My points in one community: the balance and every entry it sums.
+         */
+        PointsExport: {
+            /** Community Id */
+            community_id: number;
+            /** Balance */
+            balance: number;
+            /** Entries */
+            entries: components["schemas"]["PointsEntryExport"][];
+        };
+        /**
          * PointsKind
          * @enum {string}
          */
@@ -3625,6 +3718,40 @@ export interface components {
         ReasonIn: {
             /** Reason */
             reason: string;
+        };
+        /**
+         * RedemptionExport
+         * @description An order I made at a 爱心超市.
+         */
+        RedemptionExport: {
+            /** Id */
+            id: number;
+            /** Community Id */
+            community_id: number;
+            /** Item Name */
+            item_name: string;
+            /**
+             * Points
+             * @description the points it took
+             */
+            points: number;
+            /**
+             * Status
+             * @description ordered, collected or cancelled
+             */
+            status: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Decided At
+             * @description when it was collected or cancelled
+             */
+            decided_at: string | null;
+            /** Cancel Reason */
+            cancel_reason: string | null;
         };
         /** RedemptionOut */
         RedemptionOut: {
@@ -4002,6 +4129,44 @@ export interface components {
             /** Indicators */
             indicators: components["schemas"]["IndicatorOut"][];
         };
+        /**
+         * SignupExport
+         * @description One of my activity sign-ups (withdrawn ones included) and what followed on site.
+         */
+        SignupExport: {
+            /** Activity Id */
+            activity_id: number;
+            /** Activity Title */
+            activity_title: string;
+            /**
+             * Position
+             * @description the 岗位 I signed up for
+             */
+            position: string;
+            /**
+             * Status
+             * @description signed_up, withdrawn, checked_in or checked_out
+             */
+            status: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Withdrawn At */
+            withdrawn_at: string | null;
+            /** Checked In At */
+            checked_in_at: string | null;
+            /** Checked Out At */
+            checked_out_at: string | null;
+            /**
+             * Minutes Credited
+             * @description service time credited for it (the sum of its ledger rows), minutes
+             */
+            minutes_credited: number;
+            /** Makeups */
+            makeups: components["schemas"]["MakeupExport"][];
+        };
         /** SignupIn */
         SignupIn: {
             /**
@@ -4290,6 +4455,21 @@ export interface components {
              * @description the staff member's nickname
              */
             name: string;
+        };
+        /**
+         * UnitContactExport
+         * @description A 驻区单位 I act for as its contact person.
+         */
+        UnitContactExport: {
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Name */
+            unit_name: string;
+            /**
+             * Since
+             * Format: date-time
+             */
+            since: string;
         };
         /** UnitIn */
         UnitIn: {
@@ -5083,7 +5263,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description a wish of mine is being served, a task is assigned to me, or I am staff */
+            /** @description a wish of mine is being served, a task is assigned to me, I am checked in at an activity under way, or I am staff */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -1,0 +1,3 @@
+from tests.activities.conftest import acts
+
+__all__ = ["acts"]
