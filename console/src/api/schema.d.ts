@@ -3074,11 +3074,10 @@ export interface components {
         };
         /**
          * Measure
-         * @description What the system measures from its own records for the year. Activities held (活动) are not here: no
-         *     activities table exists yet, so such an item is scored by people on evidence until one does.
+         * @description What the system measures from its own records for the year.
          * @enum {string}
          */
-        Measure: "response_rate" | "resolution_rate" | "satisfaction_rate" | "on_time_rate" | "members" | "projects_done";
+        Measure: "response_rate" | "resolution_rate" | "satisfaction_rate" | "on_time_rate" | "members" | "projects_done" | "activities_held";
         /** MemberOut */
         MemberOut: {
             /** User Id */
