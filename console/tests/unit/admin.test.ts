@@ -79,8 +79,8 @@ describe('labels', () => {
   })
 
   it('names a person by member name, then what tells them apart', () => {
-    expect(personLabel(person({ real_name: '李红梅', community_name: '金阳社区', phone_masked: '138****1002' }))).toBe(
-      '李红梅（小李，金阳社区，138****1002）',
+    expect(personLabel(person({ real_name: '李红梅', community_name: '金阳社区', phone_masked: '*******1002' }))).toBe(
+      '李红梅（小李，金阳社区，*******1002）',
     )
     expect(personLabel(person({ nickname: '李红梅', real_name: '李红梅', community_name: '金阳社区' }))).toBe(
       '李红梅（金阳社区）',

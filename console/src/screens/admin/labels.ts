@@ -2,7 +2,7 @@
 import { t } from './text'
 import type { Category, Org, Person } from './types'
 
-/** "李红梅（金阳社区，138****1002）": the member name first, then what tells two people of that name apart. */
+/** "李红梅（金阳社区，*******1002）": the member name first, then what tells two people of that name apart. */
 export function personLabel(p: Person): string {
   const name = p.real_name || p.nickname
   const details = [p.real_name && p.real_name !== p.nickname ? p.nickname : null, p.community_name, p.phone_masked]
