@@ -18,7 +18,7 @@ from app.activities.present import minutes_of, present, signup_out
 from app.activities.roster import roster
 from app.auth.deps import CurrentUser, SettingsDep
 from app.auth.principal import Principal
-from app.db import SessionDep, before_outside_call, utcnow
+from app.db import SessionDep, utcnow
 from app.errors import PROBLEM_RESPONSES
 from app.ids import IdPath, IdQuery
 from app.paging import Cursor, Limit, Page, decode_cursor, next_cursor
@@ -29,10 +29,7 @@ router = APIRouter(prefix="/api/v1/activities", tags=["activities"], responses=P
 
 async def _screen(session: AsyncSession, checker: ContentScreen, principal: Principal, *texts: str | None) -> None:
     """The content check on text others will read, before the transaction writes (risky: 422, nothing saved)."""
-    content = "\n".join(t for t in texts if t and t.strip())
-    if content:
-        await before_outside_call(session)
-        await checker.check(principal.user.openid, Scene.comment, content)
+    await checker.screen(session, principal.user.openid, Scene.comment, [t for t in texts if t and t.strip()])
 
 
 @router.post("", response_model=s.ActivityOut, status_code=201)
