@@ -4,7 +4,7 @@
 // revokes it. Screenshots at 1366×768 in console/test-output/screenshots/.
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import { api, login, newPage, shot, startBrowser, startServer } from './live.mjs'
+import { api, login, newPage, pickIn, shot, startBrowser, startServer } from './live.mjs'
 
 let server
 let browser
@@ -20,12 +20,6 @@ after(async () => {
   await browser?.close()
   await server?.stop()
 })
-
-async function pickIn(page, openid) {
-  await page.goto('/console/')
-  await page.locator(`[data-test="dev-pick-${openid}"]`).click()
-  await page.locator('[data-test="whoami"]').waitFor()
-}
 
 async function openAdmin(page, org, tab) {
   await page.goto(`/console/#/admin?org=${orgIds[org]}&tab=${tab}`)

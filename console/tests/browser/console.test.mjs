@@ -3,7 +3,7 @@
 // bulk dispatch from the 工作台. Screenshots at 1366×768 go to console/test-output/screenshots/.
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import { api, login, newPage, orderWish, shot, startBrowser, startServer } from './live.mjs'
+import { api, chooseOption, login, newPage, orderWish, pickIn, shot, startBrowser, startServer } from './live.mjs'
 
 let server
 let browser
@@ -15,17 +15,6 @@ after(async () => {
   await browser?.close()
   await server?.stop()
 })
-
-async function pickIn(page, openid) {
-  await page.goto('/console/')
-  await page.locator(`[data-test="dev-pick-${openid}"]`).click()
-  await page.locator('[data-test="whoami"]').waitFor()
-}
-
-async function chooseOption(page, selectTestId, label) {
-  await page.locator(`[data-test="${selectTestId}"]`).click()
-  await page.locator('.el-select-dropdown__item:visible', { hasText: label }).first().click()
-}
 
 test('sign in by scanning the code, confirmed in the mini-program', async () => {
   const { page, errors } = await newPage(browser, server.url)

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
 import { after, before, test } from 'node:test'
-import { newPage, shot, startBrowser, startServer } from './live.mjs'
+import { newPage, pickIn, shot, startBrowser, startServer } from './live.mjs'
 
 let server
 let browser
@@ -17,12 +17,6 @@ after(async () => {
   await browser?.close()
   await server?.stop()
 })
-
-async function signIn(page, openid) {
-  await page.goto('/console/')
-  await page.locator(`[data-test="dev-pick-${openid}"]`).click()
-  await page.locator('[data-test="whoami"]').waitFor()
-}
 
 // Pixels with any paint on a chart's canvas (ECharts draws on a transparent canvas).
 async function painted(page, chart) {
@@ -43,7 +37,7 @@ async function trail(page) {
 
 test('the district admin reads every street’s rates as charts and drills down to a community', async () => {
   const { page, errors } = await newPage(browser, server.url)
-  await signIn(page, 'demo-admin')
+  await pickIn(page, 'demo-admin')
   await page.locator('[data-test="nav-figures"]').click()
   await page.locator('[data-test="rates-table"]', { hasText: '新明楼街道' }).first().waitFor()
   assert.equal(await trail(page), '榆阳区')
@@ -102,7 +96,7 @@ test('the district admin reads every street’s rates as charts and drills down 
 
 test('the overdue and escalated lists say whom the sweeper told; the ranking ranks members', async () => {
   const { page, errors } = await newPage(browser, server.url)
-  await signIn(page, 'demo-admin')
+  await pickIn(page, 'demo-admin')
   await page.goto('/console/#/figures')
   await page.locator('[data-test="tab-supervision"]').click()
   const overdue = page.locator('[data-test="list-overdue"]')
@@ -150,7 +144,7 @@ async function exportAs(page, format, screenshot) {
 
 test('exports download with their progress shown, as real CSV and xlsx files', async () => {
   const { page, errors } = await newPage(browser, server.url)
-  await signIn(page, 'demo-admin')
+  await pickIn(page, 'demo-admin')
   await page.goto('/console/#/figures')
   await page.locator('[data-test="rates-table"] .el-table__row').first().waitFor()
   const wishes = Number((await page.locator('[data-test="cards"] .card.wishes .n').innerText()).replace(/\D/g, ''))
@@ -177,7 +171,7 @@ test('exports download with their progress shown, as real CSV and xlsx files', a
 
 test('an export the server refuses is explained in Chinese, in place', async () => {
   const { page } = await newPage(browser, server.url)
-  await signIn(page, 'demo-admin')
+  await pickIn(page, 'demo-admin')
   await page.goto('/console/#/figures')
   await page.locator('[data-test="rates-table"] .el-table__row').first().waitFor()
   await page.route('**/api/v1/stats/export?**', (route) =>
@@ -196,7 +190,7 @@ test('an export the server refuses is explained in Chinese, in place', async () 
 
 test('a street admin sees their street and below; the district is refused in Chinese, in place', async () => {
   const { page, errors } = await newPage(browser, server.url)
-  await signIn(page, 'demo-admin-xinminglou')
+  await pickIn(page, 'demo-admin-xinminglou')
   await page.locator('[data-test="nav-figures"]').click()
   await page.locator('[data-test="rates-table"] .el-table__row', { hasText: '定慧寺社区' }).waitFor()
   assert.equal(await trail(page), '新明楼街道') // the breadcrumb starts where they supervise
@@ -213,7 +207,7 @@ test('a street admin sees their street and below; the district is refused in Chi
 
 test('a secretary’s 统计督办 is their community’s figures, by grid', async () => {
   const { page, errors } = await newPage(browser, server.url)
-  await signIn(page, 'demo-secretary-jinyang')
+  await pickIn(page, 'demo-secretary-jinyang')
   await page.locator('[data-test="nav-figures"]').click()
   await page.locator('[data-test="rates-table"] .el-table__row', { hasText: '第一网格' }).waitFor()
   assert.equal(await trail(page), '金阳社区')

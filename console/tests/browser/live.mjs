@@ -79,3 +79,16 @@ export async function orderWish(base, resident, title) {
     'Idempotency-Key': `console-${Date.now()}-${nonce++}`,
   })
 }
+
+// Signed in through the dev picker (development only) as one of the demo staff.
+export async function pickIn(page, openid) {
+  await page.goto('/console/')
+  await page.locator(`[data-test="dev-pick-${openid}"]`).click()
+  await page.locator('[data-test="whoami"]').waitFor()
+}
+
+// One option of an Element Plus select, chosen as a person would: open it, click the label.
+export async function chooseOption(page, selectTestId, label) {
+  await page.locator(`[data-test="${selectTestId}"]`).click()
+  await page.locator('.el-select-dropdown__item:visible', { hasText: label }).first().click()
+}

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
-import { api, login, newPage, orderWish, SHOTS, shot, startBrowser, startServer } from './live.mjs'
+import { api, chooseOption, login, newPage, orderWish, shot, SHOTS, startBrowser, startServer } from './live.mjs'
 
 let server
 let browser
@@ -28,11 +28,6 @@ async function signedIn() {
   await page.locator('[data-test="whoami"]').waitFor()
   await stream
   return { page, errors }
-}
-
-async function chooseOption(page, selectTestId, label) {
-  await page.locator(`[data-test="${selectTestId}"]`).click()
-  await page.locator('.el-select-dropdown__item:visible', { hasText: label }).first().click()
 }
 
 function row(page, text) {
