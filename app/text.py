@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
 from fastapi import Request
+from pydantic import AfterValidator
 
 from app.errors import ValidationFailed
 
@@ -86,3 +87,15 @@ async def _check_json(request: Request) -> None:
     except (ValueError, RecursionError):
         return  # not JSON: the handler's own parsing answers that
     check_all(decoded, ["body"])
+
+
+def _not_blank(value: str) -> str:
+    stripped = value.strip()
+    if not stripped:
+        raise ValueError("must not be blank")
+    return stripped
+
+
+# A name a person reads (an org, a category, a member's 报到 name, a nickname): spaces alone are no name, and the
+# spaces around one are not part of it. Length limits stay on each field (Field(min_length, max_length)).
+NotBlank = Annotated[str, AfterValidator(_not_blank)]

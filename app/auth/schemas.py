@@ -5,6 +5,7 @@ from pydantic import BaseModel, Field
 from app.auth.principal import Principal
 from app.ids import Id
 from app.privacy import mask_phone
+from app.text import NotBlank
 
 
 class LoginIn(BaseModel):
@@ -55,5 +56,5 @@ class HomeIn(BaseModel):
 
 
 class MePatch(BaseModel):
-    nickname: str | None = Field(default=None, min_length=1, max_length=40)
+    nickname: NotBlank | None = Field(default=None, min_length=1, max_length=40)
     home: HomeIn | None = None

@@ -3,6 +3,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.ids import Id
+from app.text import NotBlank
 
 
 class CategoryOut(BaseModel):
@@ -20,7 +21,7 @@ class CategoryOut(BaseModel):
 
 class CategoryIn(BaseModel):
     code: str = Field(min_length=1, max_length=40, pattern=r"^[a-z0-9_\-]+$")
-    name: str = Field(min_length=1, max_length=40)
+    name: NotBlank = Field(min_length=1, max_length=40)
     description: str = Field(default="", max_length=500)
     time_limit_hours: int = Field(ge=1, le=24 * 90)
     org_id: Id | None = Field(
@@ -29,7 +30,7 @@ class CategoryIn(BaseModel):
 
 
 class CategoryPatch(BaseModel):
-    name: str | None = Field(default=None, min_length=1, max_length=40)
+    name: NotBlank | None = Field(default=None, min_length=1, max_length=40)
     description: str | None = Field(default=None, max_length=500)
     time_limit_hours: int | None = Field(default=None, ge=1, le=24 * 90)
     active: bool | None = None

@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.ids import Id
 from app.members.models import ReportStatus
+from app.text import NotBlank
 
 Skill = Field(min_length=1, max_length=20)
 
@@ -13,7 +14,7 @@ Skill = Field(min_length=1, max_length=20)
 class ReportIn(BaseModel):
     community_id: Id
     grid_id: Id | None = None
-    real_name: str = Field(min_length=1, max_length=20)
+    real_name: NotBlank = Field(min_length=1, max_length=20)
     workplace: str = Field(default="", max_length=100)
     party_org: str = Field(default="", max_length=100)
     skills: list[str] = Field(default_factory=list, max_length=10)

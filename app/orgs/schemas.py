@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.ids import Id
 from app.orgs.models import Level, StaffRole
+from app.text import NotBlank
 
 
 class OrgOut(BaseModel):
@@ -21,7 +22,7 @@ class OrgOut(BaseModel):
 
 
 class OrgIn(BaseModel):
-    name: str = Field(min_length=1, max_length=60)
+    name: NotBlank = Field(min_length=1, max_length=60)
     level: Level
     parent_id: Id
 
