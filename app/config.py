@@ -251,6 +251,8 @@ class LimitsSettings(_Group):
     rate_limit_logins_per_openid_per_minute: int = Field(default=10, ge=1)
     # Wishes one resident may order in 24 hours (an Idempotency-Key replay is no new wish and does not count).
     rate_limit_wishes_per_day: int = Field(default=20, ge=1)
+    # Photos one person may upload a minute: each costs a decode, a re-encode and a WeChat image check.
+    rate_limit_uploads_per_minute: int = Field(default=30, ge=1)
     # Live update streams (GET /api/v1/console/events) one API process keeps open at once; more wait (503). Each
     # ends after LIVE_STREAM_SECONDS and the browser opens a new one (authenticated again): keep it under the
     # reverse proxy's read timeout.

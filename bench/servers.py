@@ -39,6 +39,7 @@ def app_settings(db: str, port: int, **extra: str) -> dict[str, str]:
         "RATE_LIMIT_LOGINS_PER_MINUTE": "1000000",
         "RATE_LIMIT_LOGINS_PER_OPENID_PER_MINUTE": "1000000",
         "RATE_LIMIT_WISHES_PER_DAY": "1000000",
+        "RATE_LIMIT_UPLOADS_PER_MINUTE": "1000000",
         "MAX_BODY_BYTES": "1048576",
         **extra,
     }

@@ -1,4 +1,5 @@
-"""The rate limits: sign-ins per client IP and per openid (per minute), wishes per resident (per day).
+"""The rate limits: sign-ins per client IP and per openid (per minute), photo uploads per person (per minute),
+wishes per resident (per day).
 
 Each refusal is `429 rate_limited` with `Retry-After`. The limits are settings (RATE_LIMIT_*), so a benchmark or a
 district with a shared NAT exit can raise them.
@@ -68,6 +69,12 @@ async def login_throttle(request: Request) -> LoginThrottle:
 
 
 LoginThrottleDep = Annotated[LoginThrottle, Depends(login_throttle)]
+
+
+async def check_uploads(request: Request, user_id: int) -> None:
+    """Refuse a photo upload beyond RATE_LIMIT_UPLOADS_PER_MINUTE of this person, before its body is read."""
+    limit = request.app.state.settings.rate_limit_uploads_per_minute
+    await _count_or_refuse(request.app.state.sessionmaker, "uploads", str(user_id), limit, "photo uploads")
 
 
 async def check_daily_wishes(

@@ -14,6 +14,7 @@ from app.auth.deps import CurrentUser, SettingsDep
 from app.db import SessionDep
 from app.errors import PROBLEM_RESPONSES, Forbidden, NotFound, ValidationFailed, problem_doc
 from app.ids import IdPath
+from app.limits.throttle import check_uploads
 from app.photos import service
 from app.photos.models import Photo, PhotoStatus
 from app.photos.processing import CONTENT_TYPE, ImageWorkers
@@ -63,6 +64,7 @@ WorkersDep = Annotated[ImageWorkers, Depends(_workers)]
         400: problem_doc("a multipart body that cannot be parsed, or more than one file (code bad_request)"),
         413: problem_doc("over PHOTO_MAX_BYTES (code too_large)"),
         422: problem_doc("not a whole JPEG, PNG or WebP (invalid_image), or too many pixels (too_many_pixels)"),
+        429: problem_doc("over RATE_LIMIT_UPLOADS_PER_MINUTE (code rate_limited, with Retry-After)"),
     },
     openapi_extra={"requestBody": _MULTIPART},
 )
@@ -76,6 +78,7 @@ async def upload(
 ) -> PhotoOut:
     """Processed (orientation applied, all metadata stripped, re-encoded, a thumbnail) and kept; the id goes in
     `photo_ids` of a new wish, `complete` or `reopen`. Until WeChat's image check passes only you see it."""
+    await check_uploads(request, principal.id)
     # The form is read here rather than declared (File): the app-wide text check reads a url-encoded body first,
     # and a form FastAPI had already parsed would leave it nothing to read.
     form = await request.form(max_files=1, max_fields=20)
