@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.activities.models import Position, Signup
+from app.activities.models import Makeup, Position, Signup
 from app.joint.models import UnitContact
 from app.members.models import ServiceRecord
 from app.points.models import PointsBalance, PointsEntry, ShopItem
@@ -152,3 +152,37 @@ async def test_closing_waits_while_checked_in_at_an_activity_under_way(
     assert (await api.get(M, "/api/v1/me")).status_code == 200  # nothing changed
     status = await session.scalar(select(Signup.status).where(Signup.activity_id == activity["id"]))
     assert status == "checked_in"
+
+
+async def test_closing_refuses_my_pending_makeups_and_leaves_others(
+    api: Api, acts: Acts, session: AsyncSession
+) -> None:
+    t = now()
+    activity = await acts.create(
+        starts_at=iso(t - timedelta(hours=1)),
+        ends_at=iso(t + timedelta(hours=1)),
+        signup_deadline=iso(t + timedelta(minutes=30)),
+    )
+    made = {}
+    for who in (M, M2):
+        assert (await acts.do(who, activity["id"], "signup")).status_code == 200
+        body = {"kind": "check_in", "at": iso(t - timedelta(minutes=50)), "reason": "扫码时手机没电"}
+        resp = await acts.do(who, activity["id"], "makeups", body)
+        assert resp.status_code == 201, resp.text
+        made[who] = resp.json()["id"]
+
+    assert await _delete(api, M) == 204
+
+    rows = dict(
+        (
+            await session.execute(
+                select(Makeup.id, Makeup.status)
+                .where(Makeup.id.in_(made.values()))
+                .execution_options(populate_existing=True)
+            )
+        ).all()
+    )
+    assert rows == {made[M]: "refused", made[M2]: "pending"}
+    # the closed account's request is decided: the organiser can no longer approve it
+    waiting = (await acts.do(S, activity["id"], f"makeups/{made[M]}/approve", {"note": "已核实"})).status_code
+    assert waiting == 409
