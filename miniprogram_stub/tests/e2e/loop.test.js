@@ -111,7 +111,7 @@ test('resident orders, secretary dispatches, member accepts and completes, resid
   // ── resident orders from the catalog
   const residentUser = await signIn(resident, 'demo-resident-jinyang-1')
   let home = await openOn(resident, 'index')
-  expect(home.querySelectorAll('.menu-group').map((g) => g.dom.dataset.group)).toEqual(['resident', 'general'])
+  expect(home.querySelectorAll('.menu-group').map((g) => g.dom.dataset.group)).toEqual(['resident', 'volunteer', 'general'])
   const catalog = await openOn(resident, 'catalog')
   expect(catalog.querySelectorAll('.category').length).toBeGreaterThan(0)
   await tapOn(resident, catalog, '.category')
