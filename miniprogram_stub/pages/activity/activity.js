@@ -187,7 +187,9 @@ Component({
       const kind = a.attendance === 'checked_in' ? 'check_out' : 'check_in'
       const start = new Date(a.starts_at)
       const end = new Date(a.ends_at)
-      const at = kind === 'check_in' ? start : new Date(Math.min(Date.now(), end.getTime()))
+      // A check-out: now, kept between the check-in (or the start) and the end.
+      const from = a.my_signup && a.my_signup.checked_in_at ? new Date(a.my_signup.checked_in_at) : start
+      const at = kind === 'check_in' ? start : new Date(Math.max(from.getTime(), Math.min(Date.now(), end.getTime())))
       this.setData({
         makeupOpen: true,
         makeupKind: kind,
