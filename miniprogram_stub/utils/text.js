@@ -320,7 +320,9 @@ const pages = {
   activities: {
     intro: '社区志愿活动，报名后按时到场扫码签到',
     mine: '只看我报名的',
+    statuses: { published: '近期活动', finished: '已结束' },
     empty: '近期没有可报名的活动',
+    emptyFinished: '没有已结束的活动',
     emptyMine: '您还没有报名活动',
     seatsLeft: '剩余名额',
     full: '已满',

@@ -29,6 +29,14 @@ describe('list', () => {
     expect(wxh.navigations).toEqual([{ type: 'navigateTo', url: '/pages/activity/activity?id=41' }])
   })
 
+  test('已结束 lists the finished ones (a 补卡 is still possible there)', async () => {
+    wxh = signedIn(fx.member)
+    const page = await open(wxh, 'activities')
+    await tap(wxh, page, '.status-filter[data-value=finished]')
+    expect(wxh.find('GET', '/api/v1/activities').map((r) => r.query.status)).toEqual(['published', 'finished'])
+    expect(texts(page, '.status-filter.on')).toEqual(['已结束'])
+  })
+
   test('load more sends the cursor and appends', async () => {
     let n = 0
     wxh = signedIn(fx.member, {
