@@ -331,6 +331,7 @@ const pages = {
   activity: {
     when: '时间',
     where: '地点',
+    map: '查看地图',
     seats: '名额',
     seatsOf: '剩余 {left} / 共 {seats}',
     deadline: '报名截止',

@@ -112,6 +112,11 @@ Component({
         statusText: t.makeupStatus[m.status] || m.status,
       })
     },
+    // The place on WeChat's map (its own 导航 button goes on from there).
+    openMap() {
+      const a = this.data.activity
+      wx.openLocation({ latitude: a.lat, longitude: a.lng, name: a.title, address: a.address, scale: 17 })
+    },
     pickPosition(e) {
       this.setData({ positionIndex: Number(e.detail.value) })
     },

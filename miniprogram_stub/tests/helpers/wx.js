@@ -66,6 +66,7 @@ function createWx(options = {}) {
     scanCalls: [],
     location: { latitude: 34.26, longitude: 108.94 }, // what wx.getLocation answers; null: the user refuses
     locationCalls: [],
+    openedLocations: [], // wx.openLocation calls (the map with the place)
     previews: [],
     loadingDepth: 0,
     maxLoadingDepth: 0,
@@ -205,6 +206,9 @@ function createWx(options = {}) {
         if (!loc) opts.fail && opts.fail({ errMsg: 'getLocation:fail auth deny' })
         else opts.success && opts.success(Object.assign({ accuracy: 30, errMsg: 'getLocation:ok' }, loc))
       })
+    },
+    openLocation(opts) {
+      h.openedLocations.push(opts)
     },
     previewImage(opts) {
       h.previews.push(opts)

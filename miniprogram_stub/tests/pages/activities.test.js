@@ -135,6 +135,18 @@ describe('sign-up and withdrawal', () => {
     expect(messages()).toEqual([t.changed])
   })
 
+  test('查看地图 opens the place on WeChat\'s map; without coordinates there is no such button', async () => {
+    wxh = onActivity(fx.activity())
+    let page = await open(wxh, 'activity', { id: '40' })
+    await tap(wxh, page, '.map-btn')
+    expect(wxh.openedLocations).toEqual([
+      { latitude: 34.26, longitude: 108.94, name: '金阳小区环境清扫', address: '金阳小区中心广场', scale: 17 },
+    ])
+    wxh = onActivity(fx.activity({ lat: null, lng: null }))
+    page = await open(wxh, 'activity', { id: '40' })
+    expect(page.querySelector('.map-btn')).toBeFalsy()
+  })
+
   test('a cancelled activity shows why, and no buttons', async () => {
     wxh = onActivity(fx.activity({ status: 'cancelled', cancel_reason: '大风天气', allowed_actions: [] }))
     const page = await open(wxh, 'activity', { id: '40' })
