@@ -395,6 +395,7 @@ const pages = {
     price: '{price}积分',
     stock: '库存 {stock}',
     soldOut: '已兑完',
+    short: '还差{n}积分',
     redeem: '兑换',
     confirmRedeem: '确认用{price}积分兑换“{name}”？兑换后到社区领取',
     redeemed: '兑换成功，请到社区领取',

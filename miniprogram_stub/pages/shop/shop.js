@@ -57,6 +57,8 @@ Component({
           items: items.map((i) => Object.assign({}, i, {
             priceText: format.fill(t.price, { price: i.price }),
             stockText: i.stock ? format.fill(t.stock, { stock: i.stock }) : t.soldOut,
+            // Said before the tap; the server still decides (insufficient_points) if the balance changed meanwhile.
+            shortText: i.stock && i.price > balance ? format.fill(t.short, { n: i.price - balance }) : '',
           })),
           orders: orders.map((o) => Object.assign({}, o, {
             statusText: t.status[o.status] || o.status,

@@ -71,6 +71,17 @@ describe('shop', () => {
     expect(wxh.toasts).toEqual([])
   })
 
+  test('an item beyond the balance says how many points are missing; the tap is still the server\'s to refuse', async () => {
+    wxh = signedIn(fx.member, {
+      [`GET /api/v1/communities/${fx.JINYANG}/shop/items`]: [Object.assign({}, fx.shopItems[1], { stock: 2 })],
+      'POST /api/v1/shop/items/71/redeem': problem(409, 'insufficient_points'),
+    })
+    const page = await open(wxh, 'shop')
+    expect(texts(page, '.item-stock')).toEqual(['库存 2 · 还差15积分'])
+    await tap(wxh, page, '.redeem-btn[data-id="71"]')
+    expect(said()).toEqual([text.errors.insufficient_points.msg])
+  })
+
   test('取消兑换 of a waiting order after a confirm: POST …/cancel', async () => {
     wxh = signedIn(fx.member, { 'POST /api/v1/shop/redemptions/9/cancel': ok(fx.redemption({ status: 'cancelled' })) })
     const page = await open(wxh, 'shop')

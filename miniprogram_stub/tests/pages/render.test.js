@@ -278,6 +278,7 @@ test('shop: balance, items with price and stock, my orders with cancel only whil
   expect(texts(page, '.shop-balance')).toEqual(['35'])
   expect(texts(page, '.item-name')).toEqual(['洗衣液', '大米5斤'])
   expect(texts(page, '.item-stock')).toEqual(['库存 3', '已兑完'])
+  expect(page.querySelectorAll('.item-short')).toHaveLength(0) // 35 points: the 20 affordable, the 50 sold out
   expect(page.querySelectorAll('.redeem-btn').map((b) => b.dom.dataset.id)).toEqual(['70'])
   expect(texts(page, '.order-status')).toEqual(['待领取', '已领取'])
   expect(page.querySelectorAll('.cancel-btn').map((b) => b.dom.dataset.id)).toEqual(['9'])
