@@ -37,6 +37,13 @@ describe('community', () => {
     expect(wxh.requests).toEqual([])
   })
 
+  test('not a community (404): told, the page stays empty', async () => {
+    wxh = signedIn(fx.resident, { 'GET /api/v1/stars/communities/999': problem(404, 'not_found') })
+    const page = await open(wxh, 'community', { id: '999' })
+    expect(wxh.toasts.map((x) => x.title)).toEqual([text.errors.not_found.msg])
+    expect(page.querySelector('.current')).toBeFalsy()
+  })
+
   test('the index opens it', async () => {
     wxh = signedIn(fx.resident)
     const page = await open(wxh, 'index')
@@ -96,6 +103,24 @@ describe('my team', () => {
     expect(wxh.find('GET', '/api/v1/teams').map((r) => r.query)).toEqual([{ mine: 'true' }])
     expect(texts(page, '.not-member')).toEqual([t.notMember])
     expect(texts(page, '.no-teams')).toEqual([t.noTeams])
+  })
+
+  test.each([
+    ['.leave-btn[data-id="81"]', 'POST /api/v1/teams/81/leave'],
+    ['.approve-btn[data-user="305"]', 'POST /api/v1/teams/82/members/305/approve'],
+    ['.refuse-btn[data-user="305"]', 'POST /api/v1/teams/82/members/305/refuse'],
+  ])('%s refused as no longer possible (invalid_transition): told in the page\'s words', async (button, route) => {
+    const led = fx.team({ id: 82, name: '金阳文艺队', my_membership: 'leader', allowed_actions: [] })
+    const member = fx.team({ id: 81, name: '金阳助老服务队', my_membership: 'member', allowed_actions: ['leave'] })
+    wxh = signedIn(fx.member, {
+      'GET /api/v1/teams': (req) => ok({ items: req.query.mine ? [led, member] : [], next_cursor: null }),
+      'GET /api/v1/teams/82/members': [{ user_id: 305, name: '王五', status: 'pending', joined_at: null, note: null }],
+      [route]: problem(409, 'invalid_transition'),
+    })
+    const page = await open(wxh, 'my-team')
+    await tap(wxh, page, button)
+    expect(wxh.writes().map((r) => `${r.method} ${r.path}`)).toEqual([route])
+    expect(said()).toEqual([t.changed])
   })
 
   test.each([
