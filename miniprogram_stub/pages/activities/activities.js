@@ -45,7 +45,7 @@ Component({
       } catch (err) {
         api.handled(err)
       } finally {
-        this.setData({ loading: false })
+        if (seq === this._seq) this.setData({ loading: false })
       }
     },
     loadMore() {
