@@ -185,6 +185,41 @@ describe('problem+json errors are shown in plain Chinese', () => {
     expect(wxh.toasts.map((t) => t.title)).toEqual([text.errors.network.msg])
   })
 
+  test('a page\'s own words for a code win; other codes keep the common ones', async () => {
+    session.save('tok', fx.resident)
+    const messages = { invalid_transition: { msg: '活动状态已变化', modal: true } }
+    wxh.handler = router({
+      'POST /api/v1/activities/1/signup': problem(409, 'invalid_transition'),
+      'POST /api/v1/activities/1/withdraw': problem(409, 'signup_closed'),
+    })
+    await expect(api.post('/api/v1/activities/1/signup', {}, { messages })).rejects.toMatchObject({ shown: true })
+    await expect(api.post('/api/v1/activities/1/withdraw', {}, { messages })).rejects.toMatchObject({ shown: true })
+    expect(wxh.modals.map((m) => m.content)).toEqual(['活动状态已变化', text.errors.signup_closed.msg])
+  })
+
+  // The refusal codes of the activities and the shop, read from the backend's own enums and error classes: a new
+  // one without its Chinese here fails this test instead of reaching an elderly user as "操作失败".
+  test('every refusal code of the activities and the shop has its own Chinese', () => {
+    const fs = require('fs')
+    const path = require('path')
+    const app = path.resolve(__dirname, '../../app')
+    const enumValues = (file, cls) => {
+      const src = fs.readFileSync(path.join(app, file), 'utf8')
+      const body = src.split(`class ${cls}(StrEnum):`)[1].split(/\n(?=\S)/)[0] // up to the next top-level line
+      return [...body.matchAll(/= "(\w+)"/g)].map((m) => m[1])
+    }
+    const classCodes = (file) => [...fs.readFileSync(path.join(app, file), 'utf8').matchAll(/status, code = \d+, "(\w+)"/g)].map((m) => m[1])
+    const codes = [
+      ...enumValues('activities/machine.py', 'Refusal'),
+      ...enumValues('activities/codes.py', 'CodeProblem').map((p) => `checkin_code_${p}`),
+      ...classCodes('activities/errors.py'),
+      ...classCodes('points/ledger.py'),
+      ...classCodes('points/shop.py'),
+    ]
+    expect(codes).toEqual(expect.arrayContaining(['full', 'outside_geofence', 'signup_closed', 'checkin_code_expired', 'insufficient_points', 'out_of_stock']))
+    expect(codes.filter((c) => !text.errors[c])).toEqual([])
+  })
+
   test('silent: thrown but not shown', async () => {
     wxh.handler = router({ 'GET /api/v1/client-config': problem(404, 'not_found') })
     await expect(api.get('/api/v1/client-config', null, { silent: true })).rejects.toMatchObject({ shown: false })

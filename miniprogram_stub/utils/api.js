@@ -5,6 +5,7 @@
 // - on 401: a silent wx.login, then the same request once more (same headers, so the same Idempotency-Key);
 // - `idempotent: true` adds an Idempotency-Key (or pass `idempotencyKey` to keep one across the user's retries);
 // - errors (RFC 9457 problem+json with `code`) are shown in plain Chinese (utils/text.js) and thrown as ApiError;
+// - `messages`: the page's own words for some codes, over utils/text.js's;
 // - `loading`: a wx.showLoading while the request runs (default for everything but GET).
 const config = require('../config')
 const session = require('./session')
@@ -33,15 +34,17 @@ function codeForStatus(status) {
   return 'unknown'
 }
 
-function messageFor(err) {
-  return text.errors[err.code] || text.errors[codeForStatus(err.status)] || text.errors.unknown
+// `messages`: a page's own words for some codes ({code: {msg, modal}}), e.g. what invalid_transition means there.
+function messageFor(err, messages) {
+  const own = messages && messages[err.code]
+  return own || text.errors[err.code] || text.errors[codeForStatus(err.status)] || text.errors.unknown
 }
 
 // Show an error once, as a toast or (for the ones the user must read) a modal.
-function showError(err) {
+function showError(err, messages) {
   if (err.shown) return
   err.shown = true
-  const { msg, modal } = messageFor(err)
+  const { msg, modal } = messageFor(err, messages)
   if (modal) {
     wx.showModal({ title: text.common.errorTitle, content: msg, showCancel: false })
   } else {
@@ -151,7 +154,7 @@ async function request(method, path, opts = {}) {
       } catch (loginErr) {
         session.clear()
         const err = new ApiError(401, { code: 'unauthorized' })
-        if (!opts.silent) showError(err)
+        if (!opts.silent) showError(err, opts.messages)
         wx.reLaunch({ url: '/pages/login/login' })
         throw err
       }
@@ -159,7 +162,7 @@ async function request(method, path, opts = {}) {
     }
     if (res.statusCode < 200 || res.statusCode >= 300) {
       const err = new ApiError(res.statusCode, res.data)
-      if (!opts.silent) showError(err)
+      if (!opts.silent) showError(err, opts.messages)
       throw err
     }
     return res.data

@@ -56,6 +56,36 @@ function notification(n) {
   return Object.assign({}, n, { createdText: time(n.created_at), unread: !n.read_at })
 }
 
+// "剩余 {left} / 共 {seats}" + {left: 3, seats: 10} → "剩余 3 / 共 10".
+function fill(template, vars) {
+  return String(template).replace(/\{(\w+)\}/g, (m, k) => (vars[k] === undefined ? m : String(vars[k])))
+}
+
+// An activity's times: "12-08 09:00 至 11:00" on one day, else both in full.
+function span(startIso, endIso) {
+  const start = time(startIso)
+  const end = time(endIso)
+  if (start.slice(0, 5) === end.slice(0, 5)) return `${start} 至 ${end.slice(6)}`
+  return `${start} 至 ${end}`
+}
+
+// An activity as the list and its page draw it: times, seats left, my attendance, my buttons.
+function activity(a) {
+  const mine = a.my_signup
+  const attendance = mine ? mine.status : 'none'
+  return Object.assign({}, a, {
+    whenText: span(a.starts_at, a.ends_at),
+    deadlineText: time(a.signup_deadline),
+    left: Math.max(0, a.seats - a.taken),
+    statusText: text.activityStatus[a.status] || a.status,
+    attendance,
+    attendanceText: text.attendance[attendance] || attendance,
+    actions: (a.allowed_actions || [])
+      .filter((n) => text.activityActions[n])
+      .map((n) => ({ name: n, label: text.activityActions[n] })),
+  })
+}
+
 // `scene` from a mini-program code: "m=123" (URL-encoded when it arrives) → {m: "123"}.
 function parseScene(scene) {
   const out = {}
@@ -69,4 +99,4 @@ function parseScene(scene) {
   return out
 }
 
-module.exports = { time, percent, hours, actions, wish, event, notification, parseScene }
+module.exports = { fill, span, activity, time, percent, hours, actions, wish, event, notification, parseScene }

@@ -5,7 +5,10 @@ const subscribe = require('../../utils/subscribe')
 const text = require('../../utils/text')
 
 function groupsFor(user) {
-  const groups = [{ key: 'resident', title: text.pages.index.resident, entries: text.menu.resident }]
+  const groups = [
+    { key: 'resident', title: text.pages.index.resident, entries: text.menu.resident },
+    { key: 'volunteer', title: text.pages.index.volunteer, entries: text.menu.volunteer },
+  ]
   if (session.hasRole(user, 'member')) {
     groups.push({ key: 'member', title: text.pages.index.member, entries: text.menu.member })
   }

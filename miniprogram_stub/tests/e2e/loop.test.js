@@ -3,9 +3,9 @@
 // with its own storage) and wx.request doing real HTTP.
 //   resident orders → secretary dispatches → member accepts and completes → resident rates,
 // and a pool wish that two members race for.
-const { installWx } = require('../helpers/wx')
+const { phones } = require('../helpers/phones')
 const { startBackend, getJson } = require('../helpers/backend')
-const { open, all, tap, input, pick, texts, queryOf, appPages } = require('../helpers/page')
+const { all, pick, texts, queryOf, appPages } = require('../helpers/page')
 const config = require('../../config')
 const subscribe = require('../../utils/subscribe')
 const text = require('../../utils/text')
@@ -22,49 +22,7 @@ afterAll(async () => {
   if (backend) await backend.stop()
 })
 
-// A phone: its own wx (storage, records). Every call below makes it the current global `wx` first.
-function phone() {
-  const p = installWx()
-  p.wx.setStorageSync('xy_base_url', backend.url)
-  return p
-}
-
-function use(p) {
-  global.wx = p.wx
-  return p
-}
-
-async function openOn(p, name, options) {
-  use(p)
-  return open(p, name, options)
-}
-
-async function tapOn(p, comp, selector) {
-  use(p)
-  return tap(p, comp, selector)
-}
-
-async function inputOn(p, comp, selector, value) {
-  use(p)
-  return input(p, comp, selector, value)
-}
-
-// The page a navigation went to: "/pages/x/x?id=1" → ["x", {id: "1"}].
-function lastNav(p, type) {
-  const nav = p.navigations[p.navigations.length - 1]
-  expect(nav && nav.type).toBe(type)
-  return nav.url ? [nav.url.split('?')[0].split('/')[2], queryOf(nav.url)] : [null, {}]
-}
-
-// Sign in through the sign-in page, as a developer does in DevTools.
-async function signIn(p, openid) {
-  const login = await openOn(p, 'login')
-  await tapOn(p, login, `.demo-user[data-openid=${openid}]`)
-  expect(lastNav(p, 'reLaunch')[0]).toBe('index')
-  const res = p.find('POST', '/api/v1/auth/login').pop()
-  expect(res.statusCode).toBe(200)
-  return res.response.user
-}
+const { phone, use, openOn, tapOn, inputOn, lastNav, signIn, expectNoErrors } = phones(() => backend.url)
 
 // What the server said this caller may do with the wish, on the page's last GET of it.
 function serverActions(p, id) {
@@ -74,15 +32,6 @@ function serverActions(p, id) {
 
 function drawn(page) {
   return page.querySelectorAll('.action-btn').map((b) => b.dom.dataset.action)
-}
-
-// Fail on any request a page made that the server refused (4xx / 5xx / no answer), except those listed.
-function expectNoErrors(p, allowed = []) {
-  const bad = p.requests
-    .filter((r) => !(r.statusCode >= 200 && r.statusCode < 400))
-    .map((r) => `${r.method} ${r.path} → ${r.statusCode} ${JSON.stringify(r.response)}`)
-    .filter((line) => !allowed.some((a) => line.startsWith(a)))
-  expect(bad).toEqual([])
 }
 
 // Open a wish card from a list page, by title.
@@ -111,7 +60,7 @@ test('resident orders, secretary dispatches, member accepts and completes, resid
   // ── resident orders from the catalog
   const residentUser = await signIn(resident, 'demo-resident-jinyang-1')
   let home = await openOn(resident, 'index')
-  expect(home.querySelectorAll('.menu-group').map((g) => g.dom.dataset.group)).toEqual(['resident', 'general'])
+  expect(home.querySelectorAll('.menu-group').map((g) => g.dom.dataset.group)).toEqual(['resident', 'volunteer', 'general'])
   const catalog = await openOn(resident, 'catalog')
   expect(catalog.querySelectorAll('.category').length).toBeGreaterThan(0)
   await tapOn(resident, catalog, '.category')

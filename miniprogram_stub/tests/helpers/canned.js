@@ -22,6 +22,20 @@ function cannedRoutes(user, extra = {}) {
       'GET /api/v1/member-reports': fx.reports,
       'GET /api/v1/stats/summary': fx.summary,
       'GET /api/v1/notifications': { items: fx.notifications, next_cursor: null },
+      'GET /api/v1/activities': { items: [fx.activity(), fx.activity({ id: 41, title: '敬老院陪伴', my_signup: fx.signup({ activity_id: 41 }), allowed_actions: ['withdraw'] })], next_cursor: null },
+      'GET /api/v1/activities/40': fx.activity(),
+      'GET /api/v1/activities/40/makeups': [],
+      'GET /api/v1/points': fx.balances,
+      'GET /api/v1/points/entries': { items: fx.pointsEntries, next_cursor: null },
+      [`GET /api/v1/communities/${fx.JINYANG}/shop/items`]: fx.shopItems,
+      'GET /api/v1/shop/redemptions': [fx.redemption(), fx.redemption({ id: 8, status: 'collected' })],
+      [`GET /api/v1/stars/communities/${fx.JINYANG}`]: fx.communityStars,
+      'GET /api/v1/teams': (req) =>
+        ok(
+          req.query.mine
+            ? { items: [fx.team({ id: 81, name: '金阳助老服务队', my_membership: 'member', allowed_actions: ['leave'] })], next_cursor: null }
+            : { items: [fx.team(), fx.team({ id: 81, name: '金阳助老服务队', my_membership: 'member', allowed_actions: ['leave'] })], next_cursor: null },
+        ),
       [`GET /api/v1/members/${fx.member.id}/qrcode`]: () => ({
         statusCode: 200,
         data: Uint8Array.from([0x89, 0x50, 0x4e, 0x47]).buffer,

@@ -184,3 +184,111 @@ module.exports = {
   notifications,
   clientConfig,
 }
+
+// Volunteering: activities (GET /api/v1/activities[/{id}]), points, the shop, stars, teams (TEAMS_API.md).
+function signup(overrides = {}) {
+  return Object.assign(
+    {
+      id: 61,
+      activity_id: 40,
+      position_id: 50,
+      user_id: 301,
+      status: 'signed_up',
+      created_at: '2026-12-01T02:00:00Z',
+      checked_in_at: null,
+      checked_out_at: null,
+      checked_out_by: null,
+      minutes: 0,
+    },
+    overrides,
+  )
+}
+
+function activity(overrides = {}) {
+  return Object.assign(
+    {
+      id: 40,
+      community_id: JINYANG,
+      grid_id: null,
+      title: '金阳小区环境清扫',
+      content: '清理楼道杂物，带好手套',
+      address: '金阳小区中心广场',
+      lat: 34.26,
+      lng: 108.94,
+      geofence_m: null,
+      starts_at: '2026-12-08T01:00:00Z',
+      ends_at: '2026-12-08T03:00:00Z',
+      signup_deadline: '2026-12-08T01:00:00Z',
+      audience: 'members',
+      status: 'published',
+      cancel_reason: null,
+      positions: [{ id: 50, name: '志愿者', seats: 10, taken: 7 }],
+      seats: 10,
+      taken: 7,
+      created_by: 201,
+      my_signup: null,
+      allowed_actions: ['signup'],
+    },
+    overrides,
+  )
+}
+
+const balances = [{ community_id: JINYANG, balance: 35 }]
+
+const pointsEntries = [
+  { id: 3, user_id: 301, community_id: JINYANG, kind: 'redeem', points: -20, reason: null, wish_id: null, redemption_id: 9, at: '2026-12-03T02:00:00Z' },
+  { id: 2, user_id: 301, community_id: JINYANG, kind: 'bonus', points: 5, reason: '疫情期间值守', wish_id: null, redemption_id: null, at: '2026-12-02T02:00:00Z' },
+  { id: 1, user_id: 301, community_id: JINYANG, kind: 'service', points: 50, reason: null, wish_id: null, redemption_id: null, at: '2026-12-01T02:00:00Z' },
+]
+
+const shopItems = [
+  { id: 70, community_id: JINYANG, name: '洗衣液', price: 20, stock: 3, active: true },
+  { id: 71, community_id: JINYANG, name: '大米5斤', price: 50, stock: 0, active: true },
+]
+
+function redemption(overrides = {}) {
+  return Object.assign(
+    {
+      id: 9,
+      item_id: 70,
+      item_name: '洗衣液',
+      community_id: JINYANG,
+      user_id: 301,
+      points: 20,
+      status: 'ordered',
+      created_at: '2026-12-03T02:00:00Z',
+      decided_at: null,
+      cancel_reason: null,
+    },
+    overrides,
+  )
+}
+
+const communityStars = {
+  community: { id: JINYANG, name: '金阳社区', level: 'community' },
+  current: { year: 2026, stars: 4, published_at: '2026-12-05T02:00:00Z', corrected: false },
+  history: [
+    { year: 2026, stars: 4, published_at: '2026-12-05T02:00:00Z', corrected: false },
+    { year: 2025, stars: 3, published_at: '2025-12-20T02:00:00Z', corrected: true },
+  ],
+}
+
+function team(overrides = {}) {
+  return Object.assign(
+    {
+      id: 80,
+      org_id: JINYANG,
+      org_name: '金阳社区',
+      name: '金阳水电维修队',
+      skills: ['水电维修'],
+      leader: { id: 302, name: '李四' },
+      member_count: 6,
+      my_membership: null,
+      allowed_actions: ['join'],
+      created_at: '2026-12-01T02:00:00Z',
+    },
+    overrides,
+  )
+}
+
+Object.assign(module.exports, { signup, activity, balances, pointsEntries, shopItems, redemption, communityStars, team })

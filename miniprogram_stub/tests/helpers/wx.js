@@ -2,7 +2,8 @@
 //
 // wx.request goes either to a canned `handler(req)` (page tests) or, without one, over real HTTP to the
 // backend (the end-to-end test). Storage lives in memory; wx.login hands out codes; showToast / showModal /
-// navigation are recorded; requestSubscribeMessage accepts every template.
+// navigation are recorded; requestSubscribeMessage accepts every template; wx.scanCode reads `scanResult` and
+// wx.getLocation answers `location` (null: the user backs out / refuses).
 const http = require('http')
 
 function parseUrl(url) {
@@ -61,6 +62,11 @@ function createWx(options = {}) {
     loginCalls: 0,
     chosenMedia: ['wxfile://tmp_photo_1.jpg'], // what wx.chooseMedia hands back next (the user's pick)
     chooseCalls: [],
+    scanResult: 'xy1.1.0.sig', // what wx.scanCode reads next; null: the user backs out of the camera
+    scanCalls: [],
+    location: { latitude: 34.26, longitude: 108.94 }, // what wx.getLocation answers; null: the user refuses
+    locationCalls: [],
+    openedLocations: [], // wx.openLocation calls (the map with the place)
     previews: [],
     loadingDepth: 0,
     maxLoadingDepth: 0,
@@ -184,6 +190,25 @@ function createWx(options = {}) {
           h.inflight -= 1
         })
       return { abort() {}, onProgressUpdate() {} }
+    },
+    scanCode(opts) {
+      h.scanCalls.push(opts)
+      const result = h.scanResult
+      later(() => {
+        if (result === null) opts.fail && opts.fail({ errMsg: 'scanCode:fail cancel' })
+        else opts.success && opts.success({ result, scanType: 'QR_CODE', charSet: 'utf-8', errMsg: 'scanCode:ok' })
+      })
+    },
+    getLocation(opts) {
+      h.locationCalls.push(opts)
+      const loc = h.location
+      later(() => {
+        if (!loc) opts.fail && opts.fail({ errMsg: 'getLocation:fail auth deny' })
+        else opts.success && opts.success(Object.assign({ accuracy: 30, errMsg: 'getLocation:ok' }, loc))
+      })
+    },
+    openLocation(opts) {
+      h.openedLocations.push(opts)
     },
     previewImage(opts) {
       h.previews.push(opts)

@@ -23,13 +23,22 @@ afterEach(() => {
 test('index: the menu groups follow the roles', async () => {
   wxh = signedIn(fx.resident)
   let page = await render('index')
-  expect(page.querySelectorAll('.menu-group').map((g) => g.dom.dataset.group)).toEqual(['resident', 'general'])
+  expect(page.querySelectorAll('.menu-group').map((g) => g.dom.dataset.group)).toEqual(['resident', 'volunteer', 'general'])
   expect(texts(page, '.user-name')[0]).toContain('居民小王')
+  const entries = page.querySelectorAll('.menu-entry').map((n) => n.dom.dataset.url)
+  expect(entries).toEqual(expect.arrayContaining([
+    '/pages/activities/activities',
+    '/pages/points/points',
+    '/pages/shop/shop',
+    '/pages/community/community',
+  ]))
+  expect(entries).not.toContain('/pages/my-team/my-team')
 
   wxh = signedIn(fx.secretary)
   page = await render('index')
   expect(page.querySelectorAll('.menu-group').map((g) => g.dom.dataset.group)).toEqual([
     'resident',
+    'volunteer',
     'secretary',
     'general',
   ])
@@ -39,9 +48,11 @@ test('index: the menu groups follow the roles', async () => {
   page = await render('index')
   expect(page.querySelectorAll('.menu-group').map((g) => g.dom.dataset.group)).toEqual([
     'resident',
+    'volunteer',
     'member',
     'general',
   ])
+  expect(page.querySelectorAll('.menu-entry').map((n) => n.dom.dataset.url)).toContain('/pages/my-team/my-team')
 })
 
 test('index: signed out → the sign-in page', async () => {
@@ -225,6 +236,74 @@ test('console-login: what signs in where, or that the code expired', async () =>
   page = await render('console-login', null, { scene: encodeURIComponent('c=T1') })
   expect(page.querySelector('.expired')).toBeTruthy()
   expect(page.querySelector('.confirm')).toBeFalsy()
+})
+
+test('activities: published ones, time, place, seats left, my status', async () => {
+  wxh = signedIn(fx.member)
+  const page = await render('activities')
+  expect(wxh.find('GET', '/api/v1/activities')[0].query).toMatchObject({ status: 'published' })
+  expect(texts(page, '.activity-title')).toEqual(['金阳小区环境清扫', '敬老院陪伴'])
+  expect(texts(page, '.activity-where')[0]).toBe('金阳小区中心广场')
+  expect(texts(page, '.activity-seats')[0]).toBe('剩余名额 3')
+  expect(texts(page, '.activity-mine')).toEqual(['未报名', '已报名'])
+  expect(texts(page, '.activity-when')[0]).toMatch(/^12-08 \d\d:00 至 \d\d:00$/)
+})
+
+test('activity: where, when, seats left, my status, the buttons allowed_actions lists', async () => {
+  wxh = signedIn(fx.member)
+  const page = await render('activity', null, { id: '40' })
+  expect(texts(page, '.activity-title')).toEqual(['金阳小区环境清扫'])
+  expect(texts(page, '.activity-where')).toEqual(['金阳小区中心广场'])
+  expect(texts(page, '.activity-seats')).toEqual(['剩余 3 / 共 10'])
+  expect(texts(page, '.my-status')).toEqual(['未报名'])
+  expect(texts(page, '.action-btn')).toEqual([text.activityActions.signup])
+  expect(page.querySelector('.geofence')).toBeFalsy()
+  expect(page.querySelector('.makeup-form')).toBeFalsy()
+})
+
+test('points: balances with the community name, the ledger signed', async () => {
+  wxh = signedIn(fx.member)
+  const page = await render('points')
+  expect(texts(page, '.balance-community')).toEqual(['金阳社区'])
+  expect(texts(page, '.balance-value')).toEqual(['35分'])
+  expect(texts(page, '.entry-kind')).toEqual(['兑换物品', '社区奖励', '志愿服务'])
+  expect(texts(page, '.entry-points')).toEqual(['-20', '+5', '+50'])
+  expect(texts(page, '.entry-reason')).toEqual(['疫情期间值守'])
+})
+
+test('shop: balance, items with price and stock, my orders with cancel only while waiting', async () => {
+  wxh = signedIn(fx.member)
+  const page = await render('shop')
+  expect(wxh.find('GET', '/api/v1/shop/redemptions')[0].query).toEqual({ community_id: String(fx.JINYANG) })
+  expect(texts(page, '.shop-balance')).toEqual(['35'])
+  expect(texts(page, '.item-name')).toEqual(['洗衣液', '大米5斤'])
+  expect(texts(page, '.item-stock')).toEqual(['库存 3', '已兑完'])
+  expect(page.querySelectorAll('.item-short')).toHaveLength(0) // 35 points: the 20 affordable, the 50 sold out
+  expect(page.querySelectorAll('.redeem-btn').map((b) => b.dom.dataset.id)).toEqual(['70'])
+  expect(texts(page, '.order-status')).toEqual(['待领取', '已领取'])
+  expect(page.querySelectorAll('.cancel-btn').map((b) => b.dom.dataset.id)).toEqual(['9'])
+})
+
+test('community: this year\'s stars and the history by year', async () => {
+  wxh = signedIn(fx.resident)
+  const page = await render('community')
+  expect(texts(page, '.community-name')).toEqual(['金阳社区'])
+  expect(texts(page, '.current-stars')).toEqual(['★★★★☆'])
+  expect(texts(page, '.current-year')[0]).toContain('2026年度 · 4星')
+  expect(texts(page, '.year-label')).toEqual(['2026', '2025'])
+  expect(texts(page, '.year-stars')).toEqual(['★★★★☆', '★★★☆☆已更正'])
+})
+
+test('my-team: my teams, the ones of my community to join', async () => {
+  wxh = signedIn(fx.member)
+  const page = await render('my-team')
+  expect(wxh.find('GET', '/api/v1/teams').map((r) => r.query)).toEqual([{ mine: 'true' }, { org_id: String(fx.JINYANG) }])
+  expect(texts(page, '.my-team .team-name')).toEqual(['金阳助老服务队'])
+  expect(texts(page, '.team-membership')).toEqual(['队员'])
+  expect(texts(page, '.joinable-team .team-name')).toEqual(['金阳水电维修队'])
+  expect(page.querySelectorAll('.join-btn').map((b) => b.dom.dataset.id)).toEqual(['80'])
+  expect(page.querySelectorAll('.leave-btn').map((b) => b.dom.dataset.id)).toEqual(['81'])
+  expect(page.querySelector('.pending')).toBeFalsy()
 })
 
 test('every page in app.json has a render test above', () => {
