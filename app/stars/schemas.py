@@ -113,6 +113,7 @@ class AssessmentEventOut(BaseModel):
     indicator_id: int | None
     points: float | None
     actor_id: int
+    actor_name: str = Field(default="", description="who: member name, else nickname")
     note: str | None
     at: datetime
 

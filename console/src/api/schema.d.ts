@@ -2299,6 +2299,12 @@ export interface components {
             points: number | null;
             /** Actor Id */
             actor_id: number;
+            /**
+             * Actor Name
+             * @description who: member name, else nickname
+             * @default
+             */
+            actor_name: string;
             /** Note */
             note: string | null;
             /**
@@ -2573,6 +2579,16 @@ export interface components {
         ContactIn: {
             /** User Id */
             user_id: number;
+        };
+        /** ContactOut */
+        ContactOut: {
+            /** User Id */
+            user_id: number;
+            /**
+             * Name
+             * @description member name, else nickname
+             */
+            name: string;
         };
         /**
          * ContactViewExport
@@ -3594,6 +3610,12 @@ export interface components {
             to_status: components["schemas"]["ProjectStatus"];
             /** Actor Id */
             actor_id: number;
+            /**
+             * Actor Name
+             * @description who: member name, else nickname
+             * @default
+             */
+            actor_name: string;
             /** Side */
             side: string;
             /** Note */
@@ -4505,6 +4527,11 @@ export interface components {
              * @description the users who act for the unit
              */
             contact_ids?: number[];
+            /**
+             * Contacts
+             * @description the same users, named
+             */
+            contacts?: components["schemas"]["ContactOut"][];
             /** Council Seats */
             council_seats?: components["schemas"]["SeatOut"][];
         };
