@@ -25,7 +25,7 @@ async def test_written_once_and_read_through_the_api(app: FastAPI, api: Api) -> 
     assert sorted(p["status"] for p in projects) == ["done", "in_progress", "proposed", "proposed"]
     done = next(p for p in projects if p["status"] == "done")
     detail = (await api.get("demo-secretary-jinyang", f"/api/v1/joint/projects/{done['id']}")).json()
-    assert [e["action"] for e in detail["events"]][0] == "claim" and detail["rating"]["score"] == 5
+    assert detail["events"][0]["action"] == "claim" and detail["rating"]["score"] == 5
     assert {e["actor_name"] for e in detail["events"]} == {"金阳社区书记", "供电公司赵工"}
     # The adoption the community proposed waits for the unit; the claim the unit proposed, for the community.
     waiting = {p["origin"]: p["allowed_actions"] for p in projects if p["status"] == "proposed"}
@@ -37,7 +37,8 @@ async def test_written_once_and_read_through_the_api(app: FastAPI, api: Api) -> 
     figures = await api.get("demo-admin", "/api/v1/joint/figures", params={"org_id": await api.org_id("榆阳区")})
     assert figures.json()["projects"] >= 4, figures.text  # the default window is the last 30 days
 
-    sets = (await api.get("demo-admin", "/api/v1/stars/sets", params={"district_id": await api.org_id("榆阳区")})).json()
+    district = {"district_id": await api.org_id("榆阳区")}
+    sets = (await api.get("demo-admin", "/api/v1/stars/sets", params=district)).json()
     assert [s["year"] for s in sets] == [utcnow().year] and sets[0]["total_points"] == 100
     rows = (await api.get("demo-admin", f"/api/v1/stars/sets/{sets[0]['id']}/assessments")).json()
     states = {a["community"]["name"]: (a["status"], a["stars"], a["allowed_actions"]) for a in rows}
