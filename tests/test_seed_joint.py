@@ -48,5 +48,14 @@ async def test_written_once_and_read_through_the_api(app: FastAPI, api: Api) -> 
         "万佛楼社区": ("submitted", None, ["send_back"]),  # the district may also act as a street; not yet reviewed
         "航宇路社区": ("draft", None, []),
     }
+    # What each level may edit, for the console's inputs: the community in draft, the street once submitted.
+    edits = {a["community"]["name"]: (a["can_score"], a["can_review"], a["can_answer"]) for a in rows}
+    assert edits == {n: (False, n == "万佛楼社区", True) for n in states}
+    wanfolou = next(a["id"] for a in rows if a["community"]["name"] == "万佛楼社区")
+    street = (await api.get("demo-admin-xinminglou", f"/api/v1/stars/assessments/{wanfolou}")).json()
+    assert (street["can_score"], street["can_review"], street["can_answer"]) == (False, True, False)
+    hangyu = next(a["id"] for a in rows if a["community"]["name"] == "航宇路社区")
+    own = (await api.get("demo-secretary-hangyulu", f"/api/v1/stars/assessments/{hangyu}")).json()
+    assert (own["can_score"], own["can_review"], own["can_answer"]) == (True, False, False)
     page = (await api.get("demo-resident-jinyang-1", f"/api/v1/stars/communities/{jinyang}")).json()
     assert page["current"]["stars"] == 5

@@ -282,6 +282,9 @@ async def assessment_out(session: AsyncSession, standing: Standing) -> Assessmen
         self_total=round(sum(s.self_points or 0 for s in scores), 1),
         review_total=round(sum(s.review_points or 0 for s in scores), 1),
         allowed_actions=machine.allowed_actions(a.status, standing.parties, facts),
+        can_score=Party.community in standing.parties and a.status == machine.EDITABLE,
+        can_review=Party.street in standing.parties and a.status == machine.REVIEWABLE,
+        can_answer=Party.district in standing.parties,
         scores=scores,
         events=[
             AssessmentEventOut.model_validate(e).model_copy(update={"actor_name": names[e.actor_id]}) for e in steps

@@ -2334,6 +2334,24 @@ export interface components {
             review_total: number;
             /** Allowed Actions */
             allowed_actions: components["schemas"]["AssessmentAction"][];
+            /**
+             * Can Score
+             * @description the caller may self-score people's items now (community, draft)
+             * @default false
+             */
+            can_score: boolean;
+            /**
+             * Can Review
+             * @description the caller may review each item now (street, submitted)
+             * @default false
+             */
+            can_review: boolean;
+            /**
+             * Can Answer
+             * @description the caller answers objections (the set's district)
+             * @default false
+             */
+            can_answer: boolean;
             /** Scores */
             scores: components["schemas"]["ScoreOut"][];
             /**
