@@ -1,7 +1,7 @@
 // The Chinese of the 评星定级 screens, in one place.
 export const t = {
   title: '评星定级',
-  set: '年度指标',
+  set: '指标',
   year: (y: number) => `${y} 年度`,
   noSet: '本区还没有年度指标',
   createSet: '新建年度指标',
