@@ -6,6 +6,13 @@ export function namesOf(orgs: Org[]): Record<number, string> {
   return Object.fromEntries(orgs.map((o) => [o.id, o.name]))
 }
 
+/** The org and every org below it. */
+export function under(orgs: Org[], root: number): Org[] {
+  const out = orgs.filter((o) => o.id === root)
+  for (let i = 0; i < out.length; i++) out.push(...orgs.filter((o) => o.parent_id === out[i].id))
+  return out
+}
+
 /** The orgs under the caller's roles (their own first, then below, tree order), grids left out. */
 export function supervised(orgs: Org[], user: User | null): Org[] {
   const roots = (user?.roles ?? []).map((r) => r.org_id)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { bodyFor, missingInput, statusChart, tabOf, windowOf } from '../../src/screens/joint/logic'
-import { supervised } from '../../src/shared/orgs'
+import { supervised, under } from '../../src/shared/orgs'
 
 const blank = { note: '', reason: '', score: 5, comment: '' }
 
@@ -52,5 +52,7 @@ describe('joint screen state', () => {
     const user = { roles: [{ role: 'admin', org_id: 2, org_name: 'o2' }] }
     // @ts-expect-error: a partial user and orgs are enough for the walk
     expect(supervised(orgs, user).map((o) => o.id)).toEqual([2, 3])
+    // @ts-expect-error: partial orgs
+    expect(under(orgs, 1).map((o) => o.id)).toEqual([1, 2, 5, 3, 4])
   })
 })

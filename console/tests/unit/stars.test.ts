@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { describe as tell, formTotal, measuredText, missingStep, setBody, starsText, stepBody } from '../../src/screens/stars/logic'
+import { describe as tell, formTotal, measuredText, missingStep, quotaLine, setBody, starsText, stepBody } from '../../src/screens/stars/logic'
 
 describe('star rating steps', () => {
   it('asks stars for approve, stars and a reason for correct, a reason to send back', () => {
@@ -47,5 +47,14 @@ describe('star rating steps', () => {
     const e = { action: 'review_item', from_status: 'submitted', to_status: 'submitted', stars: null, indicator_id: 7, points: 12, actor_id: 1, actor_name: '新明楼街道管理员', note: '无障碍设施未完善', at: '' } as const
     expect(tell(e, { 7: '阵地建设' })).toBe('审核「阵地建设」 12 分：无障碍设施未完善')
     expect(tell({ ...e, action: 'approve', indicator_id: null, points: null, stars: 4, note: null }, {})).toBe('审定星级 4 星')
+  })
+})
+
+describe('quotas', () => {
+  it('tells each level its share and how many communities that is, rounded down as the API counts', () => {
+    expect(quotaLine({ '4': 30, '5': 10 }, 4)).toBe('5星不超过 10%（最多 0 个）；4星不超过 30%（最多 1 个）')
+    expect(quotaLine({ '5': 10 }, 50)).toBe('5星不超过 10%（最多 5 个）')
+    expect(quotaLine({ '5': 10 }, null)).toBe('5星不超过 10%')
+    expect(quotaLine({}, 4)).toBe('不限')
   })
 })

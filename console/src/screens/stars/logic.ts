@@ -85,3 +85,15 @@ export function describe(e: AssessmentEvent, items: Record<number, string>): str
   const note = e.note ? `：${e.note}` : ''
   return `${label}${item}${points}${stars}${note}`
 }
+
+/** The quotas as the district reads them: "5星不超过 10%（最多 0 个）", the most a level may have among `communities`. */
+export function quotaLine(quotas: Record<string, number>, communities: number | null): string {
+  const levels = Object.entries(quotas).sort((a, b) => Number(b[0]) - Number(a[0]))
+  if (!levels.length) return t.noQuota
+  return levels
+    .map(([stars, pct]) => {
+      const most = communities === null ? '' : `（最多 ${Math.floor((pct * communities) / 100)} 个）`
+      return `${t.quotaOf(stars, pct)}${most}`
+    })
+    .join('；')
+}
