@@ -52,6 +52,9 @@ test('the secretary lists a need, adopts a resource that the unit confirms, then
   const resource = page.locator('[data-test="resources-table"] .el-table__row', { hasText: '电工志愿服务队' })
   await resource.waitFor()
   assert.match(await resource.innerText(), /国网榆阳供电公司/)
+  // The playground 金阳社区 adopted in the demo (still waiting for the school) links to its project instead.
+  const playground = page.locator('[data-test="resources-table"] .el-table__row', { hasText: '周末开放操场' })
+  assert.deepEqual(await playground.locator('button').allInnerTexts(), ['已采纳 ›'])
   await shot(page, 'joint-04-resources')
   await resource.locator('button', { hasText: '采纳' }).click()
   await fillIn(page, 'adopt-note', '为独居老人检修线路')

@@ -31,6 +31,7 @@ export const t = {
     content: '资源内容',
     availability: '提供时间',
     adopt: '采纳',
+    adoptedLink: '已采纳 ›',
     adoptTitle: (title: string) => `采纳资源「${title}」`,
     projectTitle: '项目名称（默认为资源名称）',
     note: '说明（对方可见）',
