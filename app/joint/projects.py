@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.auth.names import names_of
 from app.auth.permissions import Permission
 from app.auth.principal import Principal
 from app.db import utcnow
@@ -137,7 +138,10 @@ async def project_detail(session: AsyncSession, principal: Principal, project_id
         select(JointProjectEvent).where(JointProjectEvent.project_id == project.id).order_by(JointProjectEvent.id)
     )
     out = project_out(project, parties)
-    return ProjectDetail(**out.model_dump(), events=[ProjectEventOut.model_validate(e) for e in events])
+    rows = list(events)
+    names = await names_of(session, {e.actor_id for e in rows})
+    named = [ProjectEventOut.model_validate(e).model_copy(update={"actor_name": names[e.actor_id]}) for e in rows]
+    return ProjectDetail(**out.model_dump(), events=named)
 
 
 def _required(action: ProjectAction, body: ActIn) -> list[str]:

@@ -39,6 +39,11 @@ class SeatOut(BaseModel):
     joined_at: datetime
 
 
+class ContactOut(BaseModel):
+    user_id: int
+    name: str = Field(description="member name, else nickname")
+
+
 class UnitOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -48,6 +53,7 @@ class UnitOut(BaseModel):
     org_id: int
     created_at: datetime
     contact_ids: list[int] = Field(default_factory=list, description="the users who act for the unit")
+    contacts: list[ContactOut] = Field(default_factory=list, description="the same users, named")
     council_seats: list[SeatOut] = Field(default_factory=list)
 
 
@@ -132,6 +138,7 @@ class ProjectEventOut(BaseModel):
     from_status: ProjectStatus | None
     to_status: ProjectStatus
     actor_id: int
+    actor_name: str = Field(default="", description="who: member name, else nickname")
     side: str
     note: str | None
     at: datetime

@@ -7,13 +7,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
+from app.auth.names import names_of
 from app.auth.permissions import Permission
 from app.auth.principal import Principal
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.joint.access import contact_units, sees_community_needs, visible_unit
 from app.joint.machine import ProjectStatus
 from app.joint.models import CouncilSeat, JointProject, Need, Resource, Unit, UnitContact
-from app.joint.schemas import NeedIn, NeedOut, NeedState, ResourceIn, SeatIn, SeatOut, UnitIn, UnitOut
+from app.joint.schemas import ContactOut, NeedIn, NeedOut, NeedState, ResourceIn, SeatIn, SeatOut, UnitIn, UnitOut
 from app.orgs.models import Level, Org
 from app.wechat.content import ContentScreen, Scene, user_texts
 
@@ -45,6 +46,8 @@ async def unit_out(session: AsyncSession, unit: Unit) -> UnitOut:
     seats = await session.scalars(select(CouncilSeat).where(CouncilSeat.unit_id == unit.id).order_by(CouncilSeat.id))
     out = UnitOut.model_validate(unit)
     out.contact_ids = list(contacts)
+    names = await names_of(session, out.contact_ids)
+    out.contacts = [ContactOut(user_id=uid, name=names.get(uid, "")) for uid in out.contact_ids]
     out.council_seats = [SeatOut.model_validate(s) for s in seats]
     return out
 

@@ -113,6 +113,7 @@ class AssessmentEventOut(BaseModel):
     indicator_id: int | None
     points: float | None
     actor_id: int
+    actor_name: str = Field(default="", description="who: member name, else nickname")
     note: str | None
     at: datetime
 
@@ -138,6 +139,11 @@ class AssessmentOut(BaseModel):
     self_total: float
     review_total: float
     allowed_actions: list[AssessmentAction]
+    can_score: bool = Field(
+        default=False, description="the caller may self-score people's items now (community, draft)"
+    )
+    can_review: bool = Field(default=False, description="the caller may review each item now (street, submitted)")
+    can_answer: bool = Field(default=False, description="the caller answers objections (the set's district)")
     scores: list[ScoreOut]
     events: list[AssessmentEventOut] = Field(description="every step, oldest first, with who and when")
     objections: list[ObjectionOut]

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.auth.names import names_of
 from app.auth.permissions import Permission
 from app.auth.principal import Principal
 from app.config import Settings
@@ -267,6 +268,8 @@ async def assessment_out(session: AsyncSession, standing: Standing) -> Assessmen
     events = await session.scalars(
         select(AssessmentEvent).where(AssessmentEvent.assessment_id == a.id).order_by(AssessmentEvent.id)
     )
+    steps = list(events)
+    names = await names_of(session, {e.actor_id for e in steps})
     objections = await session.scalars(select(Objection).where(Objection.assessment_id == a.id).order_by(Objection.id))
     facts = await facts_of(session, a)
     return AssessmentOut(
@@ -279,7 +282,12 @@ async def assessment_out(session: AsyncSession, standing: Standing) -> Assessmen
         self_total=round(sum(s.self_points or 0 for s in scores), 1),
         review_total=round(sum(s.review_points or 0 for s in scores), 1),
         allowed_actions=machine.allowed_actions(a.status, standing.parties, facts),
+        can_score=Party.community in standing.parties and a.status == machine.EDITABLE,
+        can_review=Party.street in standing.parties and a.status == machine.REVIEWABLE,
+        can_answer=Party.district in standing.parties,
         scores=scores,
-        events=[AssessmentEventOut.model_validate(e) for e in events],
+        events=[
+            AssessmentEventOut.model_validate(e).model_copy(update={"actor_name": names[e.actor_id]}) for e in steps
+        ],
         objections=[ObjectionOut.model_validate(o) for o in objections],
     )

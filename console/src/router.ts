@@ -16,6 +16,11 @@ export const router = createRouter({
     { path: '/figures', component: () => import('./screens/figures/FiguresScreen.vue') },
     { path: '/supervision', component: () => import('./screens/figures/SupervisionScreen.vue') },
     { path: '/ranking', component: () => import('./screens/figures/RankingScreen.vue') },
+    // 共驻共建 and 评星定级 (secretaries, street and district staff).
+    { path: '/joint', component: () => import('./screens/joint/JointScreen.vue') },
+    { path: '/joint/projects/:id(\\d+)', component: () => import('./screens/joint/ProjectScreen.vue') },
+    { path: '/stars', component: () => import('./screens/stars/StarsScreen.vue') },
+    { path: '/stars/assessments/:id(\\d+)', component: () => import('./screens/stars/AssessmentScreen.vue') },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
 })

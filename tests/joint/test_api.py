@@ -23,6 +23,7 @@ async def unit(api: Api, name: str = "榆林市第一中学", contact: str = CON
     uid = int(resp.json()["id"])
     added = await api.post(ADMIN, f"/api/v1/joint/units/{uid}/contacts", {"user_id": await api.uid(contact)})
     assert added.status_code == 201 and added.json()["contact_ids"] == [await api.uid(contact)], added.text
+    assert added.json()["contacts"] == [{"user_id": await api.uid(contact), "name": f"用户{await api.uid(contact)}"}]
     return uid
 
 
@@ -119,6 +120,9 @@ async def test_a_claimed_need_runs_to_done_and_is_rated(api: Api, session: Async
         ("complete", "unit", "完工"),
         ("rate", "community", "效果很好"),
     ]
+    # Who, by name: the secretary's nickname; a contact with no nickname and no member name is 用户<id>.
+    names = {e["side"]: e["actor_name"] for e in rated["events"]}
+    assert names == {"community": "金阳社区书记", "unit": f"用户{await api.uid(CONTACT)}"}
     met = (await api.get(S, "/api/v1/joint/needs", params={"community_id": jinyang, "state": "met"})).json()["items"]
     assert [(n["id"], n["project_id"]) for n in met] == [(nid, pid)]
     count = await session.scalar(select(func.count()).select_from(JointProjectEvent))

@@ -157,6 +157,9 @@ async def test_the_whole_cycle_by_the_right_and_wrong_people(api: Api, session: 
         ("correct", 4, admin),
     ]
     assert all(e["at"] for e in a["events"])
+    # Who, by name, for the console's timeline (staff without a member name: their nickname).
+    named = {e["action"]: e["actor_name"] for e in a["events"]}
+    assert (named["submit"], named["approve"]) == ("金阳社区书记", "区管理员")
     page = await call(api, "GET", RESIDENT, f"/communities/{await api.org_id('金阳社区')}")
     assert (page["current"]["stars"], page["current"]["corrected"]) == (4, True)
     empty = await call(api, "GET", RESIDENT, f"/communities/{await api.org_id('万佛楼社区')}")

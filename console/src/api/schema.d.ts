@@ -2299,6 +2299,12 @@ export interface components {
             points: number | null;
             /** Actor Id */
             actor_id: number;
+            /**
+             * Actor Name
+             * @description who: member name, else nickname
+             * @default
+             */
+            actor_name: string;
             /** Note */
             note: string | null;
             /**
@@ -2328,6 +2334,24 @@ export interface components {
             review_total: number;
             /** Allowed Actions */
             allowed_actions: components["schemas"]["AssessmentAction"][];
+            /**
+             * Can Score
+             * @description the caller may self-score people's items now (community, draft)
+             * @default false
+             */
+            can_score: boolean;
+            /**
+             * Can Review
+             * @description the caller may review each item now (street, submitted)
+             * @default false
+             */
+            can_review: boolean;
+            /**
+             * Can Answer
+             * @description the caller answers objections (the set's district)
+             * @default false
+             */
+            can_answer: boolean;
             /** Scores */
             scores: components["schemas"]["ScoreOut"][];
             /**
@@ -2573,6 +2597,16 @@ export interface components {
         ContactIn: {
             /** User Id */
             user_id: number;
+        };
+        /** ContactOut */
+        ContactOut: {
+            /** User Id */
+            user_id: number;
+            /**
+             * Name
+             * @description member name, else nickname
+             */
+            name: string;
         };
         /**
          * ContactViewExport
@@ -3594,6 +3628,12 @@ export interface components {
             to_status: components["schemas"]["ProjectStatus"];
             /** Actor Id */
             actor_id: number;
+            /**
+             * Actor Name
+             * @description who: member name, else nickname
+             * @default
+             */
+            actor_name: string;
             /** Side */
             side: string;
             /** Note */
@@ -4505,6 +4545,11 @@ export interface components {
              * @description the users who act for the unit
              */
             contact_ids?: number[];
+            /**
+             * Contacts
+             * @description the same users, named
+             */
+            contacts?: components["schemas"]["ContactOut"][];
             /** Council Seats */
             council_seats?: components["schemas"]["SeatOut"][];
         };

@@ -24,3 +24,21 @@ export interface Page<T> {
   next_cursor: string | null
 }
 export type MemberReport = S['ReportOut']
+// 共驻共建 and 评星定级 (README: "Joint building and star rating").
+export type Unit = S['UnitOut']
+export type Need = S['NeedOut']
+export type NeedIn = S['NeedIn']
+export type Resource = S['ResourceOut']
+export type JointProject = S['ProjectOut']
+export type JointProjectDetail = S['ProjectDetail']
+export type ProjectAction = S['ProjectAction']
+export type ProjectStatus = S['ProjectStatus']
+export type JointFigures = S['JointFigures']
+export type StarSet = S['SetOut']
+export type StarSetIn = S['SetIn']
+export type IndicatorIn = S['IndicatorIn']
+export type Measure = S['Measure']
+export type Assessment = S['AssessmentOut']
+export type AssessmentAction = S['AssessmentAction']
+export type AssessmentEvent = S['AssessmentEventOut']
+export type Objection = S['ObjectionOut']

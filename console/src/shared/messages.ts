@@ -79,6 +79,18 @@ const FIELD_LABELS: Record<string, string> = {
   until: '结束时间',
   score: '评分',
   service_minutes: '服务时长',
+  beneficiaries: '受益群体',
+  due_on: '期望完成日期',
+  availability: '提供时间',
+  evidence: '佐证材料',
+  points: '分数',
+  stars: '星级',
+  answer: '答复',
+  indicators: '指标项',
+  max_points: '分值',
+  target: '满分目标数',
+  quotas: '星级名额',
+  year: '年度',
 }
 
 // pydantic's English messages, as the API passes them on, to Chinese (the numbers kept).
@@ -97,6 +109,7 @@ const MSG_RULES: [RegExp, (m: RegExpMatchArray) => string][] = [
   [/Input should be/, () => '取值不在允许范围内'],
   [/Extra inputs/, () => '不应填写'],
   [/not offered/, () => '本社区不提供此项服务'],
+  [/needs a reason/, () => '必须填写（分数与自评不同）'],
 ]
 
 export interface FieldProblem {

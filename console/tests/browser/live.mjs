@@ -50,6 +50,13 @@ export async function shot(page, name) {
   await page.screenshot({ path: join(SHOTS, `${name}.png`) })
 }
 
+// Element Plus puts an input's data-test on the <input> or <textarea> itself, an input-number's on its box.
+export async function fillIn(page, testId, value) {
+  const el = page.locator(`[data-test="${testId}"]`)
+  const tag = await el.evaluate((node) => node.tagName)
+  await (tag === 'INPUT' || tag === 'TEXTAREA' ? el : el.locator('input').first()).fill(value)
+}
+
 // The API as the mini-program calls it: a bearer token from a `dev:` wx.login code of the fake WeChat.
 let nonce = 0
 export async function login(base, openid) {
