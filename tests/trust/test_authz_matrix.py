@@ -389,6 +389,9 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/activities/{activity_id}/signups/{signup_id}/hours-corrections"): Case(
         activity_in("checked_out", {"minutes": 1, "reason": "矩阵"}), only({**MANAGERS, **VOLUNTEERS_403}, 404)
     ),
+    ("POST", "/api/v1/activities/{activity_id}/signups/{signup_id}/refuse"): Case(
+        activity_in("signed_up", {"reason": "矩阵"}), only({**MANAGERS, **VOLUNTEERS_403}, 404)
+    ),
     ("POST", "/api/v1/activities/{activity_id}/finish"): Case(
         activity_in("published"), only({**MANAGERS, **VOLUNTEERS_403}, 404)
     ),
