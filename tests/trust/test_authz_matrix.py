@@ -10,7 +10,9 @@ import inspect
 import itertools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -33,6 +35,13 @@ from tests.trust.volunteering import (
 )
 
 _n = itertools.count()
+
+
+def this_quarter() -> dict[str, str]:
+    local = datetime.now(ZoneInfo("Asia/Shanghai"))
+    return {"year": str(local.year), "quarter": str((local.month + 2) // 3)}
+
+
 SIGNED_IN = [p for p in PERSONAS if p != "anonymous"]
 # Documentation routes are not part of the contract's matrix.
 UNLISTED = {("GET", "/openapi.json"), ("GET", "/docs"), ("GET", "/docs/oauth2-redirect"), ("GET", "/redoc")}
@@ -300,6 +309,12 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/me/phone"): Case(plain(lambda w, p: {"code": f"phone:1390000{next(_n):04d}"}), everyone(200)),
     ("GET", "/api/v1/members/{user_id}/qrcode"): Case(
         plain(None, user_id=_assignee), only({"assignee": 200, **MANAGERS}, 404)
+    ),
+    # 双报到反馈: the member's own, or the staff over their community's; the community's other people 403.
+    ("GET", "/api/v1/members/{user_id}/service-card"): Case(
+        plain(None, user_id=_assignee),
+        only({"assignee": 200, **MANAGERS, **dict.fromkeys(("owner", "resident", "member"), 403)}, 404),
+        params=this_quarter(),
     ),
     ("GET", "/wechat/push"): Case(plain(), everyone(404, anonymous=404)),
     ("POST", "/wechat/push"): Case(plain({"ToUserName": "gh_x"}), everyone(404, anonymous=404)),
