@@ -14,7 +14,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.activities.machine import ActivityStatus, Attendance
@@ -32,6 +32,8 @@ def when_text(at: datetime, tz: ZoneInfo) -> str:
 async def remind_upcoming(session: AsyncSession, now: datetime, batch: int, tz: ZoneInfo) -> int:
     """Queue one reminder per signed-up (not yet checked-in, not withdrawn) sign-up of the published activities
     starting in (now, now + 24 h]; returns how many this call claimed."""
+    unreminded = (Signup.status == Attendance.signed_up) & Signup.reminded_at.is_(None)
+    waiting = exists().where(Signup.activity_id == Activity.id, unreminded)  # the batch is not spent on done ones
     activities = {
         a.id: a
         for a in await session.scalars(
@@ -40,6 +42,7 @@ async def remind_upcoming(session: AsyncSession, now: datetime, batch: int, tz: 
                 Activity.status == ActivityStatus.published,
                 Activity.starts_at > now,
                 Activity.starts_at <= now + REMIND_AHEAD,
+                waiting,
             )
             .order_by(Activity.starts_at)
             .limit(batch)
@@ -48,7 +51,6 @@ async def remind_upcoming(session: AsyncSession, now: datetime, batch: int, tz: 
     }
     if not activities:
         return 0
-    unreminded = (Signup.status == Attendance.signed_up) & Signup.reminded_at.is_(None)
     chosen = (
         select(Signup.id)
         .where(Signup.activity_id.in_(activities), unreminded)
