@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -191,4 +191,4 @@ def _signed(card: ServiceCard, secret: str) -> ServiceCard:
     facts = "\n".join([f"{card.user_id}|{card.community}|{card.year}Q{card.quarter}|{card.name}", *lines])
     digest = hmac.new(secret.encode(), facts.encode(), hashlib.sha256).hexdigest()[:12].upper()
     code = "-".join(digest[i : i + 4] for i in range(0, 12, 4))
-    return ServiceCard(**{**card.__dict__, "code": code})
+    return replace(card, code=code)

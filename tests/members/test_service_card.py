@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.activities.models import Activity
 from app.config import Settings
 from app.members.card_pdf import render_card
-from app.members.models import ServiceRecord
+from app.members.models import Member, ServiceRecord
 from app.members.service_card import CardLine, Quarter, ServiceCard
 from tests.activities.conftest import BASE, M2, OTHER_M, OTHER_S, Acts, M, R, S, now
 from tests.helpers import Api, assert_problem
@@ -113,10 +113,14 @@ async def test_the_card_lists_the_quarters_work_and_adds_up(
     assert f"{local.year}年{local.month}月{local.day}日" in last
 
 
-async def test_only_the_member_and_the_staff_over_their_community_have_it(api: Api) -> None:
+async def test_only_the_member_and_the_staff_over_their_community_have_it(api: Api, session: AsyncSession) -> None:
     member = await api.uid(M)
     for who in (M, S, "demo-admin"):
         assert (await card(api, who, member)).status_code == 200, who
+    # One who has left the community keeps the cards of the quarters served there.
+    await session.execute(update(Member).where(Member.user_id == member).values(active=False))
+    await session.commit()
+    assert "金阳社区" in text_of(await card(api, M, member))
     for who in (M2, R):  # the community's other people: they know the member, not their card
         assert_problem(await card(api, who, member), 403, "forbidden")
     for who in (OTHER_M, OTHER_S):  # no standing in that community
