@@ -15,6 +15,7 @@ import contextlib
 import logging
 import signal
 from collections.abc import AsyncIterator
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -79,4 +80,6 @@ async def background_relay(
 
 
 async def _sweeper(sessionmaker: async_sessionmaker[AsyncSession], settings: Settings, stop: asyncio.Event) -> None:
-    await run_sweeper(sessionmaker, stop, settings.sweep_interval_seconds, settings.sweep_batch_size)
+    await run_sweeper(
+        sessionmaker, stop, settings.sweep_interval_seconds, settings.sweep_batch_size, ZoneInfo(settings.timezone)
+    )

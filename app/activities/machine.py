@@ -43,6 +43,7 @@ class ActivityAction(StrEnum):
     request_makeup = "request_makeup"  # 补卡申请
     decide_makeup = "decide_makeup"  # 补卡审核
     correct_hours = "correct_hours"  # 时长更正
+    refuse_signup = "refuse_signup"  # 拒绝报名 (the organiser removes a sign-up, with a reason)
     finish = "finish"  # 结束
     cancel = "cancel"  # 取消活动
 
@@ -100,6 +101,7 @@ STEPS: dict[tuple[ActivityStatus, ActivityAction], Step] = {
     (S.finished, A.decide_makeup): _s(S.finished, P.organiser, frm=[T.signed_up, T.checked_in]),
     (S.published, A.correct_hours): _s(S.published, P.organiser, frm=[T.checked_out], into=T.checked_out),
     (S.finished, A.correct_hours): _s(S.finished, P.organiser, frm=[T.checked_out], into=T.checked_out),
+    (S.published, A.refuse_signup): _s(S.published, P.organiser, frm=[T.signed_up], into=T.withdrawn),
     (S.published, A.finish): _s(S.finished, P.organiser, guard=Guard.started),
     (S.published, A.cancel): _s(S.cancelled, P.organiser),
 }
@@ -111,6 +113,10 @@ MAKEUP_FROM: dict[str, Attendance] = {"check_in": Attendance.signed_up, "check_o
 WHO_MAY: dict[ActivityAction, frozenset[Party]] = {
     a: frozenset().union(*(s.who for (_, act), s in STEPS.items() if act == a)) for a in ActivityAction
 }
+# The organiser's actions on one sign-up of the roster: listed on its row, not in the activity's `allowed_actions`.
+PER_SIGNUP_ACTIONS = frozenset(
+    {ActivityAction.decide_makeup, ActivityAction.correct_hours, ActivityAction.refuse_signup}
+)
 # The actions a person takes on their own sign-up (the others are the organiser's).
 OWN_ACTIONS = frozenset(a for a in ActivityAction if WHO_MAY[a] & {Party.eligible, Party.attendee})
 
@@ -159,6 +165,7 @@ class Refusal(StrEnum):
     signup_closed = "signup_closed"  # the sign-up deadline has passed
     not_on_site_time = "not_on_site_time"  # check-in outside [start − 1 h, end]
     not_started = "not_started"
+    signup_refused = "signup_refused"  # the organiser refused this person's sign-up: not again on this activity
 
 
 GUARD_REFUSAL = {
@@ -225,7 +232,7 @@ def allowed_actions(
     """What the caller may do now on their own sign-up and on the activity (the organiser's per-sign-up actions,
     make-up decisions and corrections, are listed on those rows instead)."""
     mine = frozenset(parties)
-    wanted = [a for a in ActivityAction if a not in (ActivityAction.decide_makeup, ActivityAction.correct_hours)]
+    wanted = [a for a in ActivityAction if a not in PER_SIGNUP_ACTIONS]
     return [a for a in wanted if decide(status, a, mine, attendance, checks).allowed]
 
 

@@ -26,6 +26,8 @@ class Activity(Base):
         Index("ix_activities_community_starts", "community_id", "starts_at"),
         # The sweeper's question: published or finished activities that have ended with attendances still open.
         Index("ix_activities_open_ends", "ends_at", postgresql_where=text("attendance_closed_at IS NULL")),
+        # The reminders' question: published activities starting within the next day.
+        Index("ix_activities_published_starts", "starts_at", postgresql_where=text("status = 'published'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -98,6 +100,11 @@ class Signup(Base):
     checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # How the check-out came about: `scan` (the volunteer), `auto` (closed at the end), `makeup` (补卡 approved).
     checked_out_by: Mapped[str | None] = mapped_column(String(16))
+    # The day-before reminder was queued (set once, by the sweeper that claimed it).
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The organiser refused it (withdrawn, the seat returned, the person told why); `withdrawn_at` says when.
+    refused_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    refuse_reason: Mapped[str | None] = mapped_column(String(200))
 
 
 class Makeup(Base):

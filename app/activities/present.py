@@ -38,6 +38,7 @@ def signup_out(signup: Signup, minutes: int) -> s.SignupOut:
         checked_in_at=signup.checked_in_at,
         checked_out_at=signup.checked_out_at,
         checked_out_by=signup.checked_out_by,
+        refuse_reason=signup.refuse_reason,
         minutes=minutes,
     )
 

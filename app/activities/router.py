@@ -158,6 +158,23 @@ async def correct_hours(
     return await _scanned(session, signup)
 
 
+@router.post("/{activity_id}/signups/{signup_id}/refuse", response_model=s.SignupOut)
+async def refuse_signup(
+    activity_id: IdPath,
+    signup_id: IdPath,
+    body: s.ActivityReasonIn,
+    session: SessionDep,
+    principal: CurrentUser,
+    checker: ContentScreenDep,
+) -> s.SignupOut:
+    """拒绝报名: the organiser removes a sign-up not yet checked in, with a reason the person is told (inbox and
+    subscribe message); the seat is free again, and that person cannot sign up for this activity again."""
+    require_organiser(await standing(session, principal, activity_id), "refuses a sign-up")
+    await _screen(session, checker, principal, body.reason)  # after the cheap refusal, before any write
+    signup = await service.refuse_signup(session, principal, activity_id, signup_id, body, utcnow())
+    return await _scanned(session, signup)
+
+
 @router.post("/{activity_id}/makeups", response_model=s.MakeupOut, status_code=201)
 async def request_makeup(
     activity_id: IdPath, body: s.MakeupIn, session: SessionDep, principal: CurrentUser, checker: ContentScreenDep

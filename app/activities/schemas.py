@@ -74,6 +74,7 @@ class SignupOut(BaseModel):
     checked_in_at: datetime | None
     checked_out_at: datetime | None
     checked_out_by: str | None = Field(description="scan | auto (closed at the end) | makeup | finish")
+    refuse_reason: str | None = Field(default=None, description="set when the organiser refused it (拒绝报名)")
     minutes: int = Field(description="hours credited for it, in minutes (corrections included)")
 
 

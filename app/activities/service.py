@@ -146,6 +146,8 @@ async def signup(
     )
     if new_id is None:  # another tap of the same person got there first
         raise ActivityRefused(Refusal.already_signed_up, "you are already signed up")
+    if await _was_refused(session, activity_id, principal.id):  # the insert rolls back with the request
+        raise ActivityRefused(Refusal.signup_refused, "the organiser refused your sign-up to this activity")
     seat = await session.scalar(
         update(Position)
         .where(Position.id == position_id, Position.taken < Position.seats)
@@ -173,13 +175,23 @@ async def withdraw(session: AsyncSession, principal: Principal, activity_id: int
     return st
 
 
-async def release_seat(session: AsyncSession, signup_id: int, now: datetime) -> bool:
+async def _was_refused(session: AsyncSession, activity_id: int, user_id: int) -> bool:
+    found = await session.scalar(
+        select(Signup.id)
+        .where(Signup.activity_id == activity_id, Signup.user_id == user_id, Signup.refused_by.is_not(None))
+        .limit(1)
+    )
+    return found is not None
+
+
+async def release_seat(session: AsyncSession, signup_id: int, now: datetime, **refusal: object) -> bool:
     """signed_up → withdrawn and its seat freed, in one transaction; False if the sign-up was no longer signed up
-    (a check-in or another withdrawal came first). Also used when an account is closed."""
+    (a check-in or another withdrawal came first). Also used when an account is closed, and with `refusal`
+    (`refused_by`, `refuse_reason`) when the organiser refuses it."""
     position_id = await session.scalar(
         update(Signup)
         .where(Signup.id == signup_id, Signup.status == Attendance.signed_up)
-        .values(status=Attendance.withdrawn, withdrawn_at=now)
+        .values(status=Attendance.withdrawn, withdrawn_at=now, **refusal)
         .returning(Signup.position_id)
     )
     if position_id is None:
@@ -221,3 +233,31 @@ async def cancel(
     told = await session.scalars(select(Signup.user_id).where(Signup.activity_id == activity_id, text(LIVE_SIGNUP_SQL)))
     await notify(session, told, "activity_cancelled", title=st.activity.title, reason=reason)
     return st
+
+
+async def refuse_signup(
+    session: AsyncSession,
+    principal: Principal,
+    activity_id: int,
+    signup_id: int,
+    body: s.ActivityReasonIn,
+    now: datetime,
+) -> Signup:
+    """拒绝报名: the organiser removes a sign-up not yet checked in, with a reason; the seat is free again and the
+    person is told. They may not sign up for this activity again."""
+    st = await standing(session, principal, activity_id, share=True)
+    signup = await session.scalar(
+        select(Signup)
+        .where(Signup.id == signup_id, Signup.activity_id == activity_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if signup is None:
+        raise ValidationFailed(["path", "signup_id"], f"{signup_id} is not a sign-up of this activity")
+    require(st, ActivityAction.refuse_signup, now, Attendance(signup.status))
+    reason = body.reason.strip()
+    released = await release_seat(session, signup.id, now, refused_by=principal.id, refuse_reason=reason)
+    assert released  # the row is locked above and was signed_up: nothing else can have moved it
+    await session.refresh(signup)
+    await notify(session, [signup.user_id], "signup_refused", title=st.activity.title, reason=reason)
+    return signup

@@ -1,12 +1,18 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+import asyncio
+from typing import Annotated
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Query, Request, Response
 
 from app.auth.deps import CurrentUser, SettingsDep
-from app.db import SessionDep
+from app.db import SessionDep, utcnow
 from app.errors import PROBLEM_RESPONSES
 from app.ids import IdPath, IdQuery
-from app.members import qrcode, service
+from app.members import qrcode, service, service_card
+from app.members.card_pdf import render_card
 from app.members.models import ReportStatus
 from app.members.schemas import MemberOut, RejectReasonIn, ReportIn, ReportOut
 from app.paging import Cursor, Limit, Page, decode_cursor, next_cursor
@@ -67,6 +73,35 @@ async def member_qrcode(
 ) -> Response:
     png = await qrcode.member_qrcode(session, request.app.state.wechat, settings, principal, user_id)
     return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"})
+
+
+@router.get(
+    "/members/{user_id}/service-card",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}, "description": "the quarter's service card (服务记录卡)"}},
+)
+async def member_service_card(
+    user_id: IdPath,
+    year: Annotated[int, Query(ge=2020, le=9999)],
+    quarter: Annotated[int, Query(ge=1, le=4)],
+    session: SessionDep,
+    principal: CurrentUser,
+    settings: SettingsDep,
+    community_id: IdQuery | None = None,
+) -> Response:
+    """双报到反馈: a PDF of the quarter's wishes completed, activities attended and hours, issued by the community,
+    for the member to forward to their employer. The member, or staff over their community; a quarter not begun
+    yet is 422; `community_id` is needed only for a member of several communities."""
+    tz = ZoneInfo(settings.timezone)
+    now = utcnow()
+    q = service_card.check_quarter(year, quarter, now, tz)
+    card = await service_card.service_card(session, principal, user_id, community_id, q, now, tz, settings.secret_key)
+    pdf = await asyncio.to_thread(render_card, card)  # reportlab is synchronous: keep the event loop free
+    name = quote(f"服务记录卡-{card.name}-{year}Q{quarter}.pdf")
+    disposition = f"attachment; filename=\"service-card-{user_id}-{year}Q{quarter}.pdf\"; filename*=UTF-8''{name}"
+    return Response(
+        pdf, media_type="application/pdf", headers={"Content-Disposition": disposition, "Cache-Control": "no-store"}
+    )
 
 
 @router.get("/members", response_model=list[MemberOut])

@@ -18,7 +18,7 @@ DEFAULT_KEY = "task_status"
 @dataclass(frozen=True)
 class Template:
     title: str
-    body: str  # str.format fields: number, title, reason, name
+    body: str  # str.format fields: number, title, reason, name, when, place
     key: str = DEFAULT_KEY
     status: str = "待处理"
     note: str = "{title}"
@@ -111,6 +111,15 @@ TEMPLATES: dict[str, Template] = {
     "activity_cancelled": Template(
         "活动已取消", "您报名的活动「{title}」已取消:{reason}", status="已取消", note="{reason}"
     ),
+    "activity_reminder": Template(
+        "活动明天开始",
+        "您报名的活动「{title}」将于{when}开始,地点:{place}。",
+        status="即将开始",
+        note="{when}开始",
+    ),
+    "signup_refused": Template(
+        "报名未通过", "您报名的活动「{title}」未通过:{reason}", status="未通过", note="{reason}"
+    ),
     "makeup_approved": Template(
         "补卡已通过", "您在活动「{title}」的补卡申请已通过。", status="已通过", note="补卡申请已通过"
     ),
@@ -135,4 +144,4 @@ def render_note(kind: str, **fields: str) -> str:
 
 
 def _values(fields: dict[str, str]) -> dict[str, str]:
-    return {"number": "", "title": "", "reason": "", "name": "", **fields}
+    return {"number": "", "title": "", "reason": "", "name": "", "when": "", "place": "", **fields}

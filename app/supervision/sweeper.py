@@ -15,11 +15,14 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.activities.attendance import close_forgotten
+from app.activities.reminders import remind_upcoming
+from app.config import Settings
 from app.db import UTCDateTime, utcnow
 from app.notifications.service import notify
 from app.orgs.models import Org, StaffRole
@@ -41,6 +44,11 @@ class SweepResult:
     overdue: int  # wishes whose secretaries were told this round
     escalated: int  # wishes escalated to the street this round
     checked_out: int = 0  # forgotten activity check-outs closed at the activity's end this round
+    reminded: int = 0  # sign-ups told the day before their activity this round
+
+
+# The reminders' local time when the caller names none (the setting's default).
+DEFAULT_TZ = ZoneInfo(Settings.model_fields["timezone"].default)
 
 
 def _overdue(now: datetime) -> ColumnElement[bool]:
@@ -132,16 +140,21 @@ async def _escalate(session: AsyncSession, now: datetime, batch: int) -> int:
 
 
 async def sweep_once(
-    sessionmaker: async_sessionmaker[AsyncSession], now: datetime | None = None, batch_size: int = 500
+    sessionmaker: async_sessionmaker[AsyncSession],
+    now: datetime | None = None,
+    batch_size: int = 500,
+    tz: ZoneInfo = DEFAULT_TZ,
 ) -> SweepResult:
     """One round, in one transaction: overdue notices first, so a wish found twice overdue at once gets both;
-    then the activities that ended with volunteers still checked in (app/activities/attendance.py)."""
+    then the activities that ended with volunteers still checked in (app/activities/attendance.py), and the
+    day-before reminders (app/activities/reminders.py)."""
     now = now or utcnow()
     async with sessionmaker() as session, session.begin():
         overdue = await _notify_overdue(session, now, batch_size)
         escalated = await _escalate(session, now, batch_size)
         checked_out = await close_forgotten(session, now, batch_size)
-    return SweepResult(overdue, escalated, checked_out)
+        reminded = await remind_upcoming(session, now, batch_size, tz)
+    return SweepResult(overdue, escalated, checked_out, reminded)
 
 
 async def run_sweeper(
@@ -149,13 +162,14 @@ async def run_sweeper(
     stop: asyncio.Event,
     interval_seconds: float = 60,
     batch_size: int = 500,
+    tz: ZoneInfo = DEFAULT_TZ,
 ) -> None:
     """Sweep every `interval_seconds` until `stop` is set; a full batch means more is waiting: go again at once."""
     while not stop.is_set():
         busy = False
         try:
-            result = await sweep_once(sessionmaker, batch_size=batch_size)
-            busy = batch_size in (result.overdue, result.escalated)
+            result = await sweep_once(sessionmaker, batch_size=batch_size, tz=tz)
+            busy = batch_size in (result.overdue, result.escalated, result.reminded)
             if result.overdue or result.escalated:
                 log.info("supervision: %d overdue, %d escalated", result.overdue, result.escalated)
         except Exception:  # the loop outlives a database hiccup; the round is retried whole next time

@@ -41,6 +41,7 @@ RULES: dict[tuple[ActivityStatus, ActivityAction], tuple[ActivityStatus, set[Par
     (S.finished, A.decide_makeup): (S.finished, {P.organiser}, {T.signed_up, T.checked_in}, None),
     (S.published, A.correct_hours): (S.published, {P.organiser}, {T.checked_out}, None),
     (S.finished, A.correct_hours): (S.finished, {P.organiser}, {T.checked_out}, None),
+    (S.published, A.refuse_signup): (S.published, {P.organiser}, {T.signed_up}, None),
     (S.published, A.finish): (S.finished, {P.organiser}, set(), "started"),
     (S.published, A.cancel): (S.cancelled, {P.organiser}, set(), None),
 }

@@ -10,7 +10,9 @@ import inspect
 import itertools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -33,6 +35,13 @@ from tests.trust.volunteering import (
 )
 
 _n = itertools.count()
+
+
+def this_quarter() -> dict[str, str]:
+    local = datetime.now(ZoneInfo("Asia/Shanghai"))
+    return {"year": str(local.year), "quarter": str((local.month + 2) // 3)}
+
+
 SIGNED_IN = [p for p in PERSONAS if p != "anonymous"]
 # Documentation routes are not part of the contract's matrix.
 UNLISTED = {("GET", "/openapi.json"), ("GET", "/docs"), ("GET", "/docs/oauth2-redirect"), ("GET", "/redoc")}
@@ -301,6 +310,12 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/members/{user_id}/qrcode"): Case(
         plain(None, user_id=_assignee), only({"assignee": 200, **MANAGERS}, 404)
     ),
+    # 双报到反馈: the member's own, or the staff over their community's; the community's other people 403.
+    ("GET", "/api/v1/members/{user_id}/service-card"): Case(
+        plain(None, user_id=_assignee),
+        only({"assignee": 200, **MANAGERS, **dict.fromkeys(("owner", "resident", "member"), 403)}, 404),
+        params=this_quarter(),
+    ),
     ("GET", "/wechat/push"): Case(plain(), everyone(404, anonymous=404)),
     ("POST", "/wechat/push"): Case(plain({"ToUserName": "gh_x"}), everyone(404, anonymous=404)),
     # District supervision: figures and exports of a subtree one supervises (else 404), ranking, Open311.
@@ -388,6 +403,9 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
     ("POST", "/api/v1/activities/{activity_id}/signups/{signup_id}/hours-corrections"): Case(
         activity_in("checked_out", {"minutes": 1, "reason": "矩阵"}), only({**MANAGERS, **VOLUNTEERS_403}, 404)
+    ),
+    ("POST", "/api/v1/activities/{activity_id}/signups/{signup_id}/refuse"): Case(
+        activity_in("signed_up", {"reason": "矩阵"}), only({**MANAGERS, **VOLUNTEERS_403}, 404)
     ),
     ("POST", "/api/v1/activities/{activity_id}/finish"): Case(
         activity_in("published"), only({**MANAGERS, **VOLUNTEERS_403}, 404)

@@ -33,7 +33,9 @@ async def _activity(world: World, state: str) -> dict[str, Any]:
     ctx: dict[str, Any] = {"activity_id": activity["id"]}
     if state == "published":
         return ctx
-    assert (await world.api.post(ASSIGNEE, f"{ACT}/{activity['id']}/signup")).status_code == 200
+    signed = await world.api.post(ASSIGNEE, f"{ACT}/{activity['id']}/signup")
+    assert signed.status_code == 200, signed.text
+    ctx["signup_id"] = signed.json()["my_signup"]["id"]
     ctx["_code"] = (await world.api.get(SECRETARY, f"{ACT}/{activity['id']}/checkin-code")).json()["code"]
     if state == "signed_up":
         return ctx
