@@ -15,10 +15,15 @@ from app.photos.models import MediaLink, MediaVerdict, Photo
 from app.points.models import PointsBalance, PointsEntry, PointsRates, Redemption, ShopItem
 from app.privacy.models import ContactAccess
 from app.stars.models import Assessment, AssessmentEvent, Indicator, IndicatorSet, Objection, Score
+from app.teams.models import ProjectClaim, ServiceProject, Team, TeamMembership
 from app.wechat.models import PushEvent, Wxacode
 from app.wishes.models import IdempotencyKey, Wish, WishEvent
 
 __all__ = [
+    "ProjectClaim",
+    "ServiceProject",
+    "Team",
+    "TeamMembership",
     "Activity",
     "Assessment",
     "AssessmentEvent",
