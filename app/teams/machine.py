@@ -25,7 +25,7 @@ LIVE = (MembershipStatus.pending, MembershipStatus.active)
 
 
 class TeamAction(StrEnum):
-    join = "join"  # 申请加入
+    ask = "join"  # 申请加入 (named `ask`: `join` is a str method; the value is the route's name)
     leave = "leave"  # 退出 (or withdraw the request)
     approve = "approve"  # 同意加入
     refuse = "refuse"  # 拒绝加入
@@ -58,7 +58,7 @@ M, A, P = MembershipStatus, TeamAction, Party
 # (the membership's status, action) → what it becomes and who may. The leader's own membership never moves by
 # these (a leader hands the team over first: `change_leader`).
 STEPS: dict[tuple[MembershipStatus, TeamAction], Step] = {
-    (M.none, A.join): _s(M.pending, P.eligible),
+    (M.none, A.ask): _s(M.pending, P.eligible),
     (M.pending, A.leave): _s(M.left, P.member),
     (M.active, A.leave): _s(M.left, P.member),
     (M.pending, A.approve): _s(M.active, P.leader, P.staff),
@@ -110,7 +110,7 @@ def decide(
         return Decision(None, Refusal.leader_stays, "the leader stays: staff name another leader first")
     step = STEPS.get((status, action))
     if step is None:
-        if action is A.join:
+        if action is A.ask:
             return Decision(None, Refusal.already_member, f"you are already {status} in this team")
         if action is A.leave:
             return Decision(None, Refusal.not_member, "you are not in this team")
@@ -124,7 +124,7 @@ def allowed_actions(status: MembershipStatus, parties: Iterable[Party], *, is_le
     """What the caller may do on the team and on their own membership (approve and refuse are listed on the
     applicants' rows: `members?status=pending`)."""
     mine = frozenset(parties)
-    own = [a for a in (A.join, A.leave) if decide(status, a, mine, is_leader=is_leader).refusal is None]
+    own = [a for a in (A.ask, A.leave) if decide(status, a, mine, is_leader=is_leader).refusal is None]
     return own + [a for a in TEAM_WHO if mine & TEAM_WHO[a]]
 
 
