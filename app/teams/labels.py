@@ -4,8 +4,8 @@ from __future__ import annotations
 
 # Why a claim ended without anyone releasing it: its period was over when the next team claimed the project.
 CLAIM_LAPSED = "认领期满"
-# What the leaderless team's membership records when the leader's account was closed.
-LEADER_GONE = "队长账号已注销"
+# Why a membership ended when its person closed their account.
+ACCOUNT_CLOSED = "账号注销"
 
 # The district's way of writing the figures ("15942名在职党员到社区报到,组建志愿服务队267支,开展活动695场").
 SENTENCE = "{members}名党员到社区报到,组建志愿服务队{teams}支,开展志愿服务活动{activities}场"

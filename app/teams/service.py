@@ -299,7 +299,7 @@ async def member_rows(
         s.TeamMemberOut(
             user_id=m.user_id,
             name=names.get(m.user_id, ""),
-            status=str(m.status),  # type: ignore[arg-type]
+            status=m.status,
             joined_at=m.joined_at,
             note=m.note,
             is_leader=m.user_id == leader_id,
