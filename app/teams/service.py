@@ -52,15 +52,12 @@ async def names_of(session: AsyncSession, user_ids: Collection[int]) -> dict[int
 
 async def team_outs(session: AsyncSession, standings: list[TeamStanding]) -> list[s.TeamOut]:
     ids = [st.team.id for st in standings]
-    counts = dict(
-        (
-            await session.execute(
-                select(TeamMembership.team_id, func.count())
-                .where(TeamMembership.team_id.in_(ids), TeamMembership.status == MembershipStatus.active)
-                .group_by(TeamMembership.team_id)
-            )
-        ).tuples()
+    rows = await session.execute(
+        select(TeamMembership.team_id, func.count())
+        .where(TeamMembership.team_id.in_(ids), TeamMembership.status == MembershipStatus.active)
+        .group_by(TeamMembership.team_id)
     )
+    counts = {team_id: int(n) for team_id, n in rows}
     names = await names_of(session, {st.team.leader_id for st in standings if st.team.leader_id is not None})
     return [_team_out(st, counts.get(st.team.id, 0), names) for st in standings]
 
