@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Literal
 
@@ -99,7 +99,7 @@ class TeamMemberOut(BaseModel):
 
 
 def _in_service(value: date | None, field: str) -> date | None:
-    if value is not None and (why := out_of_service(datetime(value.year, value.month, value.day, 12))):
+    if value is not None and (why := out_of_service(datetime(value.year, value.month, value.day, 12, tzinfo=UTC))):
         raise ValueError(f"{field} {why}")
     return value
 
