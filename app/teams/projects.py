@@ -145,7 +145,7 @@ def project_out(principal: Principal, row: Row, led: list[Team]) -> s.ServicePro
     )
 
 
-def _check_period(project: ServiceProject, body: s.ClaimIn, today: date) -> None:
+def _check_period(project: ServiceProject, body: s.ProjectClaimIn, today: date) -> None:
     if body.ends_on < today:
         raise ValidationFailed(["body", "ends_on"], "the period must not be over already")
     if project.starts_on is not None and body.starts_on < project.starts_on:
@@ -155,7 +155,7 @@ def _check_period(project: ServiceProject, body: s.ClaimIn, today: date) -> None
 
 
 async def claim(
-    session: AsyncSession, principal: Principal, project_id: int, body: s.ClaimIn, now: datetime, today: date
+    session: AsyncSession, principal: Principal, project_id: int, body: s.ProjectClaimIn, now: datetime, today: date
 ) -> s.ServiceProjectOut:
     (project, community, _, _), led = await visible_project(session, principal, project_id)
     team = next((t for t in led if t.id == body.team_id), None)
@@ -191,7 +191,7 @@ async def claim(
 
 
 async def release(
-    session: AsyncSession, principal: Principal, project_id: int, body: s.ReasonIn, now: datetime
+    session: AsyncSession, principal: Principal, project_id: int, body: s.TeamReasonIn, now: datetime
 ) -> s.ServiceProjectOut:
     (project, community, live, _), led = await visible_project(session, principal, project_id)
     if live is None:

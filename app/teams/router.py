@@ -122,12 +122,12 @@ async def _decide(
     action: TeamAction,
     team_id: int,
     user_id: int,
-    body: s.ReasonIn | None,
+    body: s.TeamReasonIn | None,
     session: AsyncSession,
     principal: Principal,
     checker: ContentScreen,
 ) -> s.TeamMemberOut:
-    body = body or s.ReasonIn()
+    body = body or s.TeamReasonIn()
     st = await team_standing(session, principal, team_id)
     if not st.parties & service.DECIDERS:  # refused before asking WeChat to check the reason
         raise TeamRefused(Refusal.forbidden, f"only the leader or staff {action} members")
@@ -142,7 +142,7 @@ async def approve_member(
     session: SessionDep,
     principal: CurrentUser,
     checker: ContentScreenDep,
-    body: Annotated[s.ReasonIn | None, Body()] = None,
+    body: Annotated[s.TeamReasonIn | None, Body()] = None,
 ) -> s.TeamMemberOut:
     """The leader (or staff) takes the applicant in; they are told (inbox and subscribe message)."""
     return await _decide(TeamAction.approve, team_id, user_id, body, session, principal, checker)
@@ -155,7 +155,7 @@ async def refuse_member(
     session: SessionDep,
     principal: CurrentUser,
     checker: ContentScreenDep,
-    body: Annotated[s.ReasonIn | None, Body()] = None,
+    body: Annotated[s.TeamReasonIn | None, Body()] = None,
 ) -> s.TeamMemberOut:
     """The leader (or staff) says no, with an optional reason the applicant is told."""
     return await _decide(TeamAction.refuse, team_id, user_id, body, session, principal, checker)
@@ -186,7 +186,7 @@ async def list_projects(
 
 @router.post("/service-projects/{project_id}/claim", response_model=s.ServiceProjectOut)
 async def claim_project(
-    project_id: IdPath, body: s.ClaimIn, session: SessionDep, principal: CurrentUser, settings: SettingsDep
+    project_id: IdPath, body: s.ProjectClaimIn, session: SessionDep, principal: CurrentUser, settings: SettingsDep
 ) -> s.ServiceProjectOut:
     """认领 for a period, by the leader of a team that serves the community (`409 conflict` while claimed)."""
     now = utcnow()
@@ -200,10 +200,10 @@ async def release_project(
     session: SessionDep,
     principal: CurrentUser,
     checker: ContentScreenDep,
-    body: Annotated[s.ReasonIn | None, Body()] = None,
+    body: Annotated[s.TeamReasonIn | None, Body()] = None,
 ) -> s.ServiceProjectOut:
     """The claiming team's leader or the community's staff end the claim; the other side is told."""
-    body = body or s.ReasonIn()
+    body = body or s.TeamReasonIn()
     await projects.visible_project(session, principal, project_id)  # 404 before any text check
     await _screen(session, checker, principal, Scene.comment, body.reason)
     return await projects.release(session, principal, project_id, body, utcnow())

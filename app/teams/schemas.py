@@ -79,7 +79,7 @@ class JoinIn(BaseModel):
     note: str | None = Field(default=None, max_length=200, description="a word to the leader")
 
 
-class ReasonIn(BaseModel):
+class TeamReasonIn(BaseModel):
     reason: str | None = Field(default=None, max_length=200)
 
 
@@ -124,13 +124,13 @@ class ServiceProjectIn(BaseModel):
         return self
 
 
-class ClaimIn(BaseModel):
+class ProjectClaimIn(BaseModel):
     team_id: Id
     starts_on: date
     ends_on: date
 
     @model_validator(mode="after")
-    def _coherent(self) -> ClaimIn:
+    def _coherent(self) -> ProjectClaimIn:
         _in_service(self.starts_on, "starts_on")
         _in_service(self.ends_on, "ends_on")
         if self.starts_on > self.ends_on:

@@ -249,7 +249,7 @@ async def decide_member(
     team_id: int,
     user_id: int,
     action: TeamAction,
-    body: s.ReasonIn,
+    body: s.TeamReasonIn,
     now: datetime,
 ) -> s.TeamMemberOut:
     st = await team_standing(session, principal, team_id, lock=True)
