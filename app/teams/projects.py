@@ -23,7 +23,6 @@ from app.orgs.models import Org
 from app.orgs.queries import secretaries_of, subtree
 from app.orgs.service import check_community_grid
 from app.teams import schemas as s
-from app.teams.access import member_orgs
 from app.teams.labels import CLAIM_LAPSED
 from app.teams.models import ProjectClaim, ServiceProject, Team
 
@@ -60,16 +59,19 @@ def _covers(team: Team, community: Org) -> bool:
     return team.org_id in (community.id, community.parent_id)
 
 
-def _visible(principal: Principal, joinable: set[int], led: list[Team]) -> ColumnElement[bool]:
-    """Staff over the community, its members (and those of its street's teams' communities), leaders of a team
-    that covers it."""
+def _visible(principal: Principal, led: list[Team]) -> ColumnElement[bool]:
+    """Staff over the community, its members, and the leaders of a team that serves it (the community's own team,
+    or its street's)."""
     conditions: list[ColumnElement[bool]] = [
         ServiceProject.community_id.in_(select(Org.id).where(subtree(p)))
         for p in principal.grant_paths(Permission.manage_teams)
     ]
-    orgs = joinable | {t.org_id for t in led}
-    if orgs:
-        conditions.append(or_(Org.id.in_(orgs), Org.parent_id.in_(orgs)))
+    communities = [m.community_id for m in principal.memberships]
+    if communities:
+        conditions.append(Org.id.in_(communities))
+    served = [t.org_id for t in led]
+    if served:
+        conditions.append(or_(Org.id.in_(served), Org.parent_id.in_(served)))
     return or_(false(), *conditions)
 
 
@@ -90,7 +92,7 @@ async def list_projects(
     session: AsyncSession, principal: Principal, community_id: int | None, status: s.ProjectStatusFilter | None
 ) -> list[s.ServiceProjectOut]:
     led = await led_teams(session, principal)
-    where = [_visible(principal, await member_orgs(session, principal), led)]
+    where = [_visible(principal, led)]
     if community_id is not None:
         where.append(ServiceProject.community_id == community_id)
     if status is s.ProjectStatusFilter.open:
@@ -102,7 +104,7 @@ async def list_projects(
 
 async def visible_project(session: AsyncSession, principal: Principal, project_id: int) -> tuple[Row, list[Team]]:
     led = await led_teams(session, principal)
-    visible = _visible(principal, await member_orgs(session, principal), led)
+    visible = _visible(principal, led)
     rows = await _rows(session, ServiceProject.id == project_id, visible)
     if not rows:
         raise NotFound.of("service project", project_id)

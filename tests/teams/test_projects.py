@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -163,3 +164,21 @@ async def test_bad_input_is_a_problem_and_nothing_is_written(api: Api, teams: Te
         await api.post(M3, f"{PROJECTS}/{project['id']}/release", {"reason": "x" * 201}), 422, "validation_error"
     )
     assert await _claims(session, project["id"]) == [(street_team["id"], True)]
+
+
+async def test_members_see_their_communitys_projects_and_street_leaders_the_streets(api: Api, teams: Teams) -> None:
+    await teams.project(by=ADMIN, community="定慧寺社区", title="定慧寺项目")  # 新明楼街道, beside 万佛楼社区
+    await teams.project(by=OTHER_S, community="万佛楼社区", title="万佛楼项目")
+
+    def titles(resp: Any) -> list[str]:
+        return [p["title"] for p in resp.json()]
+
+    assert titles(await api.get(OTHER_M, PROJECTS)) == ["万佛楼项目"]  # not the next community's
+    assert titles(await api.get(OTHER_S, PROJECTS)) == ["万佛楼项目"]
+    street = await teams.create(by=ADMIN, leader=OTHER_M, community="新明楼街道", name="新明楼街道队")
+    seen = (await api.get(OTHER_M, PROJECTS)).json()
+    assert [(p["title"], p["allowed_actions"]) for p in seen] == [("万佛楼项目", ["claim"]), ("定慧寺项目", ["claim"])]
+    assert titles(await api.get(ADMIN, PROJECTS, params={"community_id": await api.org_id("定慧寺社区")})) == [
+        "定慧寺项目"
+    ]
+    assert street["org_name"] == "新明楼街道"
