@@ -7,7 +7,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import Select, or_, select, text
+from sqlalchemy import CompoundSelect, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.permissions import Permission
@@ -43,13 +43,13 @@ async def ties_of(session: AsyncSession, user_id: int, team_ids: Collection[int]
     return {team_id: TeamTie(leader_id == user_id, bool(member)) for team_id, leader_id, member in rows}
 
 
-def teams_of(user_id: int) -> Select[tuple[int]]:
+def teams_of(user_id: int) -> CompoundSelect[int]:
     """The teams one leads or is an active member of, as a subquery (the activities open to them)."""
     led = select(Team.id).where(Team.leader_id == user_id)
     member = select(TeamMembership.team_id).where(
         TeamMembership.user_id == user_id, TeamMembership.status == MembershipStatus.active
     )
-    return led.union(member)  # type: ignore[return-value]
+    return led.union(member)
 
 
 async def publishing_team(session: AsyncSession, principal: Principal, team_id: int, community: Org) -> TeamTie:
@@ -137,13 +137,10 @@ def require(
 ) -> Decision:
     """The table's answer for this caller (on their own membership, or on `status`, the applicant's), or its
     refusal raised."""
-    own = status is None
-    decision = decide(
-        st.status if own else status,  # type: ignore[arg-type]
-        action,
-        st.parties,
-        is_leader=st.is_leader if own else target_is_leader,
-    )
+    if status is None:
+        decision = decide(st.status, action, st.parties, is_leader=st.is_leader)
+    else:
+        decision = decide(status, action, st.parties, is_leader=target_is_leader)
     if decision.refusal is not None:
         raise TeamRefused(decision.refusal, decision.reason)
     return decision
