@@ -42,6 +42,7 @@ from app.pubsub import open_hub
 from app.stars.router import router as stars_router
 from app.stats.router import router as stats_router
 from app.supervision.router import router as supervision_router
+from app.teams.router import router as teams_router
 from app.text import refuse_control_characters
 from app.wechat.client import open_wechat
 from app.wechat.content import ContentScreen
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         photos_router,
         activities_router,
         points_router,
+        teams_router,
         notifications_router,
         subscriptions_router,
         push_router,

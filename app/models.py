@@ -15,6 +15,7 @@ from app.photos.models import MediaLink, MediaVerdict, Photo
 from app.points.models import PointsBalance, PointsEntry, PointsRates, Redemption, ShopItem
 from app.privacy.models import ContactAccess
 from app.stars.models import Assessment, AssessmentEvent, Indicator, IndicatorSet, Objection, Score
+from app.teams.models import ProjectClaim, ServiceProject, Team, TeamMembership
 from app.wechat.models import PushEvent, Wxacode
 from app.wishes.models import IdempotencyKey, Wish, WishEvent
 
@@ -47,16 +48,20 @@ __all__ = [
     "PointsEntry",
     "PointsRates",
     "Position",
+    "ProjectClaim",
     "PushEvent",
     "RateCounter",
     "Redemption",
     "Resource",
     "RoleAssignment",
     "Score",
+    "ServiceProject",
     "ServiceRecord",
     "ShopItem",
     "Signup",
     "SubscriptionQuota",
+    "Team",
+    "TeamMembership",
     "Unit",
     "UnitContact",
     "User",

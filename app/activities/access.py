@@ -25,6 +25,7 @@ from app.auth.permissions import Permission
 from app.auth.principal import Principal
 from app.errors import NotFound
 from app.orgs.models import Org
+from app.teams.access import NO_TIE, TeamTie, ties_of
 
 
 @dataclass
@@ -35,18 +36,25 @@ class Standing:
     community_path: str
     signup: Signup | None
     parties: frozenset[Party]
+    tie: TeamTie = NO_TIE  # to the activity's team, when a team published it
 
     @property
     def attendance(self) -> Attendance:
         return Attendance(self.signup.status) if self.signup is not None else Attendance.none
 
 
-def is_organiser(principal: Principal, activity: Activity, community_path: str) -> bool:
-    return activity.created_by == principal.id or principal.can(Permission.manage_activities, community_path)
+def is_organiser(principal: Principal, activity: Activity, community_path: str, tie: TeamTie = NO_TIE) -> bool:
+    """Who created it, staff over its community, and the leader (now) of the team it was published for."""
+    if activity.created_by == principal.id or tie.leader:
+        return True
+    return principal.can(Permission.manage_activities, community_path)
 
 
-def is_eligible(principal: Principal, activity: Activity) -> bool:
-    """Open to the caller: a member of its community (and grid), or with `residents`, one who lives there too."""
+def is_eligible(principal: Principal, activity: Activity, tie: TeamTie = NO_TIE) -> bool:
+    """Open to the caller: a member of its community (and grid), or with `residents`, one who lives there too;
+    with `team`, an active member of the team only."""
+    if activity.audience == "team":
+        return tie.member
     membership = principal.membership(activity.community_id)
     if membership is not None and activity.grid_id in (None, membership.grid_id):
         return True
@@ -57,12 +65,12 @@ def is_eligible(principal: Principal, activity: Activity) -> bool:
 
 
 def parties_of(
-    principal: Principal, activity: Activity, community_path: str, signup: Signup | None
+    principal: Principal, activity: Activity, community_path: str, signup: Signup | None, tie: TeamTie = NO_TIE
 ) -> frozenset[Party]:
     parties: set[Party] = set()
-    if is_organiser(principal, activity, community_path):
+    if is_organiser(principal, activity, community_path, tie):
         parties.add(Party.organiser)
-    if is_eligible(principal, activity):
+    if is_eligible(principal, activity, tie):
         parties.add(Party.eligible)
     if signup is not None:
         parties.add(Party.attendee)
@@ -94,10 +102,17 @@ async def standing(session: AsyncSession, principal: Principal, activity_id: int
         raise NotFound.of("activity", activity_id)
     activity, path = row
     signup = await live_signup(session, activity_id, principal.id)
-    parties = parties_of(principal, activity, path, signup)
+    tie = await tie_of(session, principal, activity)
+    parties = parties_of(principal, activity, path, signup, tie)
     if not parties and not await _ever_signed_up(session, activity_id, principal.id):
         raise NotFound.of("activity", activity_id)
-    return Standing(activity, path, signup, parties)
+    return Standing(activity, path, signup, parties, tie)
+
+
+async def tie_of(session: AsyncSession, principal: Principal, activity: Activity) -> TeamTie:
+    if activity.team_id is None:
+        return NO_TIE
+    return (await ties_of(session, principal.id, [activity.team_id])).get(activity.team_id, NO_TIE)
 
 
 async def _ever_signed_up(session: AsyncSession, activity_id: int, user_id: int) -> bool:

@@ -20,10 +20,12 @@ class Activity(Base):
     __tablename__ = "activities"
     __table_args__ = (
         CheckConstraint("status IN ('published','finished','cancelled')", name="status"),
-        CheckConstraint("audience IN ('members','residents')", name="audience"),
+        CheckConstraint("audience IN ('members','residents','team')", name="audience"),
+        CheckConstraint("(audience = 'team') = (team_id IS NOT NULL)", name="team_audience"),
         CheckConstraint("starts_at < ends_at AND signup_deadline <= ends_at", name="times"),
         CheckConstraint("geofence_m IS NULL OR (lat IS NOT NULL AND lng IS NOT NULL)", name="geofence_place"),
         Index("ix_activities_community_starts", "community_id", "starts_at"),
+        Index("ix_activities_team_id", "team_id", postgresql_where=text("team_id IS NOT NULL")),
         # The sweeper's question: published or finished activities that have ended with attendances still open.
         Index("ix_activities_open_ends", "ends_at", postgresql_where=text("attendance_closed_at IS NULL")),
         # The reminders' question: published activities starting within the next day.
@@ -33,6 +35,8 @@ class Activity(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("orgs.id"))
+    # Published by (and for) a volunteer team: only its active members may sign up; its leader organises it.
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     title: Mapped[str] = mapped_column(String(40))
     content: Mapped[str] = mapped_column(String(1000), default="")
     address: Mapped[str] = mapped_column(String(200))

@@ -56,12 +56,16 @@ async def positions_of(session: AsyncSession, activity_ids: Collection[int]) -> 
     return found
 
 
+_AUDIENCES: dict[str, s.Audience] = {"members": "members", "residents": "residents", "team": "team"}
+
+
 def activity_out(st: Standing, positions: list[Position], minutes: int, now: datetime) -> s.ActivityOut:
     a = st.activity
     return s.ActivityOut(
         id=a.id,
         community_id=a.community_id,
         grid_id=a.grid_id,
+        team_id=a.team_id,
         title=a.title,
         content=a.content,
         address=a.address,
@@ -71,7 +75,7 @@ def activity_out(st: Standing, positions: list[Position], minutes: int, now: dat
         starts_at=a.starts_at,
         ends_at=a.ends_at,
         signup_deadline=a.signup_deadline,
-        audience="residents" if a.audience == "residents" else "members",
+        audience=_AUDIENCES.get(a.audience, "members"),
         status=a.status,
         cancel_reason=a.cancel_reason,
         positions=[s.PositionOut(id=p.id, name=p.name, seats=p.seats, taken=p.taken) for p in positions],

@@ -11,7 +11,7 @@ from app.ids import Id
 
 # The longest an activity may last (a weekend's camp; hours are capped at its length).
 MAX_LENGTH_DAYS = 7
-Audience = Literal["members", "residents"]
+Audience = Literal["members", "residents", "team"]
 
 
 class PositionIn(BaseModel):
@@ -22,6 +22,9 @@ class PositionIn(BaseModel):
 class ActivityIn(BaseModel):
     community_id: Id
     grid_id: Id | None = Field(default=None, description="open to this grid of the community only")
+    team_id: Id | None = Field(
+        default=None, description="published for this team (by its leader): only its active members may sign up"
+    )
     title: str = Field(min_length=1, max_length=40)
     content: str = Field(default="", max_length=1000)
     address: str = Field(min_length=1, max_length=200)
@@ -31,7 +34,10 @@ class ActivityIn(BaseModel):
     starts_at: AwareDatetime
     ends_at: AwareDatetime
     signup_deadline: AwareDatetime | None = Field(default=None, description="default: the start")
-    audience: Audience = Field(default="members", description="members only, or residents of the community too")
+    audience: Audience = Field(
+        default="members",
+        description="members only, or residents of the community too; `team` (with `team_id`, the default then)",
+    )
     seats: int | None = Field(default=None, ge=1, le=10_000, description="without positions: the headcount")
     positions: list[PositionIn] | None = Field(default=None, min_length=1, max_length=20)
 
@@ -50,6 +56,12 @@ class ActivityIn(BaseModel):
             raise ValueError("lat and lng go together")
         if self.geofence_m is not None and self.lat is None:
             raise ValueError("a geofence needs the place's lat and lng")
+        if self.audience == "team" and self.team_id is None:
+            raise ValueError("audience team needs team_id")
+        if self.team_id is not None and ("audience" in self.model_fields_set and self.audience != "team"):
+            raise ValueError("an activity of a team is open to the team: audience team (or leave it out)")
+        if self.team_id is not None and self.grid_id is not None:
+            raise ValueError("an activity of a team is open to the team, not to a grid")
         if (self.seats is None) == (self.positions is None):
             raise ValueError("give seats, or positions with their seats (not both)")
         if self.positions and len({p.name.strip() for p in self.positions}) != len(self.positions):
@@ -86,6 +98,7 @@ class ActivityOut(BaseModel):
     id: int
     community_id: int
     grid_id: int | None
+    team_id: int | None
     title: str
     content: str
     address: str

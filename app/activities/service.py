@@ -29,19 +29,24 @@ from app.notifications.service import notify
 from app.orgs.models import Org
 from app.orgs.queries import subtree
 from app.orgs.service import check_community_grid
+from app.teams.access import NO_TIE, publishing_team, teams_of, ties_of
 
 DEFAULT_POSITION = "志愿者"
 
 
 async def create_activity(session: AsyncSession, principal: Principal, body: s.ActivityIn, now: datetime) -> Standing:
     community = await check_community_grid(session, body.community_id, body.grid_id)
-    if not principal.can(Permission.manage_activities, community.path):
-        raise Forbidden("only the community's secretary or an admin over it may publish its activities")
+    tie = await publishing_team(session, principal, body.team_id, community) if body.team_id else NO_TIE
+    if not tie.leader and not principal.can(Permission.manage_activities, community.path):
+        raise Forbidden(
+            "only the community's secretary, an admin over it, or a team's leader (for the team) may publish"
+        )
     if body.ends_at <= now:
         raise ValidationFailed(["body", "ends_at"], "an activity must end in the future")
     activity = Activity(
         community_id=community.id,
         grid_id=body.grid_id,
+        team_id=body.team_id,
         title=body.title.strip(),
         content=body.content.strip(),
         address=body.address.strip(),
@@ -51,7 +56,7 @@ async def create_activity(session: AsyncSession, principal: Principal, body: s.A
         starts_at=body.starts_at,
         ends_at=body.ends_at,
         signup_deadline=body.signup_deadline or body.starts_at,
-        audience=body.audience,
+        audience="team" if body.team_id else body.audience,
         status=ActivityStatus.published,
         created_by=principal.id,
         created_at=now,
@@ -61,7 +66,7 @@ async def create_activity(session: AsyncSession, principal: Principal, body: s.A
     wanted = body.positions or [s.PositionIn(name=DEFAULT_POSITION, seats=body.seats or 1)]
     session.add_all(Position(activity_id=activity.id, name=p.name.strip(), seats=p.seats, taken=0) for p in wanted)
     await session.flush()
-    return Standing(activity, community.path, None, parties_of(principal, activity, community.path, None))
+    return Standing(activity, community.path, None, parties_of(principal, activity, community.path, None, tie), tie)
 
 
 def _visible(principal: Principal) -> ColumnElement[bool]:
@@ -69,14 +74,16 @@ def _visible(principal: Principal) -> ColumnElement[bool]:
     paths = principal.grant_paths(Permission.manage_activities)
     conditions: list[ColumnElement[bool]] = [Activity.created_by == principal.id]
     conditions += [subtree(p) for p in paths]
+    not_team = Activity.audience != "team"
     for m in principal.memberships:
         grid_ok = or_(Activity.grid_id.is_(None), Activity.grid_id == m.grid_id)
-        conditions.append((Activity.community_id == m.community_id) & grid_ok)
+        conditions.append((Activity.community_id == m.community_id) & grid_ok & not_team)
     user = principal.user
     if user.home_community_id is not None:
         grid_ok = or_(Activity.grid_id.is_(None), Activity.grid_id == user.home_grid_id)
         home = (Activity.community_id == user.home_community_id) & (Activity.audience == "residents") & grid_ok
         conditions.append(home)
+    conditions.append(Activity.team_id.in_(teams_of(principal.id)))
     return or_(false(), *conditions)
 
 
@@ -107,10 +114,12 @@ async def list_activities(
     }
     positions = await positions_of(session, ids)
     minutes = await minutes_of(session, [su.id for su in signups.values()])
+    ties = await ties_of(session, principal.id, {a.team_id for a, _ in rows if a.team_id is not None})
     items = []
     for activity, path in rows[:limit]:
         su = signups.get(activity.id)
-        st = Standing(activity, path, su, parties_of(principal, activity, path, su))
+        tie = ties.get(activity.team_id, NO_TIE) if activity.team_id is not None else NO_TIE
+        st = Standing(activity, path, su, parties_of(principal, activity, path, su, tie), tie)
         items.append(activity_out(st, positions[activity.id], minutes.get(su.id, 0) if su else 0, now))
     return items, ids
 
@@ -157,7 +166,7 @@ async def signup(
     if seat is None:  # the request rolls back: the sign-up row inserted above goes with it
         raise Full("every seat of this position is taken")
     st.signup = await live_signup(session, activity_id, principal.id)
-    st.parties = parties_of(principal, st.activity, st.community_path, st.signup)
+    st.parties = parties_of(principal, st.activity, st.community_path, st.signup, st.tie)
     return st
 
 
@@ -171,7 +180,7 @@ async def withdraw(session: AsyncSession, principal: Principal, activity_id: int
         require(st, ActivityAction.withdraw, now)
         raise ActivityRefused(Refusal.invalid_transition, "the sign-up changed meanwhile")
     st.signup = None
-    st.parties = parties_of(principal, st.activity, st.community_path, None)
+    st.parties = parties_of(principal, st.activity, st.community_path, None, st.tie)
     return st
 
 

@@ -15,6 +15,7 @@ class Permission(StrEnum):
     manage_wishes = "manage_wishes"  # dispatch, recall, reject; the community queue
     view_stats = "view_stats"
     manage_activities = "manage_activities"  # publish, finish, cancel activities; check-in codes; 补卡 decisions
+    manage_teams = "manage_teams"  # volunteer teams (create, name the leader, decide joins) and service projects
     manage_points = "manage_points"  # points rates, bonus / deduction, the 爱心超市's items and orders
     manage_joint = "manage_joint"  # 共驻共建 for a community: its needs, adopting resources, its side of projects
     manage_units = "manage_units"  # register 驻区单位, their contact people and council seats
@@ -30,6 +31,7 @@ ROLE_PERMISSIONS: dict[StaffRole, frozenset[Permission]] = {
             Permission.manage_wishes,
             Permission.view_stats,
             Permission.manage_activities,
+            Permission.manage_teams,
             Permission.manage_points,
             Permission.manage_joint,
             Permission.self_assess,

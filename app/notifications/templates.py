@@ -126,6 +126,27 @@ TEMPLATES: dict[str, Template] = {
     "makeup_refused": Template(
         "补卡未通过", "您在活动「{title}」的补卡申请未通过。{reason}", status="未通过", note="补卡申请未通过"
     ),
+    "team_join_asked": Template(
+        "新的入队申请", "{name}申请加入志愿服务队「{title}」,请审核。", status="待审核", note="请审核入队申请"
+    ),
+    "team_join_approved": Template(
+        "入队申请已通过", "您已加入志愿服务队「{title}」。", status="已通过", note="欢迎加入志愿服务队"
+    ),
+    "team_join_refused": Template(
+        "入队申请未通过", "您加入志愿服务队「{title}」的申请未通过。{reason}", status="未通过", note="入队申请未通过"
+    ),
+    "team_leaderless": Template(
+        "志愿服务队待指定队长",
+        "志愿服务队「{title}」的队长已注销账号,请指定新队长。",
+        status="待处理",
+        note="请指定新队长",
+    ),
+    "project_claimed": Template(
+        "志愿服务项目已被认领", "志愿服务项目「{title}」已由「{name}」认领。", status="已认领", note="{name}已认领"
+    ),
+    "project_released": Template(
+        "志愿服务项目认领已解除", "志愿服务项目「{title}」的认领已解除。{reason}", status="已解除", note="认领已解除"
+    ),
 }
 
 # The subscribe message's values that are not plain render fields: what the report templates show as title.

@@ -31,6 +31,7 @@ from app.privacy.schemas import (
     ProfileExport,
     WishExport,
 )
+from app.teams import erasure as teams
 from app.wishes.machine import Action, Status
 from app.wishes.models import Wish, WishEvent
 from app.wishes.schemas import ACTION_BODIES
@@ -81,6 +82,7 @@ async def export_account(session: AsyncSession, principal: Principal, settings: 
         points=await points.points_of(session, uid),
         redemptions=await points.redemptions_of(session, uid),
         unit_contacts=await joint.export_of(session, uid),
+        team_memberships=await teams.export_of(session, uid),
     )
 
 
@@ -95,7 +97,8 @@ def _wish(wish: Wish, events: list[EventExport]) -> WishExport:
 async def delete_account(session: AsyncSession, principal: Principal, settings: Settings) -> None:
     """Close the account: open wishes cancelled through the machine (so the people on them hear of it), every wish
     kept for the figures but without contact or photos, live sign-ups of activities not ended withdrawn (seats
-    freed), open shop orders cancelled (points and stock back), unit contacts removed, the hours and points ledgers
+    freed), open shop orders cancelled (points and stock back), unit contacts removed, team memberships ended (a team
+    the person led stays, without a leader until staff name one; they are told), the hours and points ledgers
     kept for the figures, the person's names and numbers replaced, the user marked deleted (its tokens stop working)
     and its openid freed (the same WeChat user may sign up afresh)."""
     if principal.grants:
@@ -119,6 +122,7 @@ async def delete_account(session: AsyncSession, principal: Principal, settings: 
     await activities.erase_for_account(session, principal.id, now, DELETED_REASON)
     await points.cancel_open_orders(session, principal, now, DELETED_REASON)
     await joint.erase_for_account(session, principal.id)
+    await teams.erase_for_account(session, principal.id, now)
     _scrub(principal)
     await session.flush()
 

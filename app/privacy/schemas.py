@@ -143,6 +143,19 @@ class UnitContactExport(BaseModel):
     since: datetime
 
 
+class TeamMembershipExport(BaseModel):
+    """A volunteer team I asked to join, and what became of it."""
+
+    team_id: int
+    team_name: str
+    status: str = Field(description="pending, active, refused or left")
+    leader: bool = Field(description="I lead the team")
+    asked_at: datetime
+    joined_at: datetime | None
+    left_at: datetime | None
+    reason: str | None = Field(description="the leader's reason, when refused")
+
+
 class AccountExport(BaseModel):
     exported_at: datetime
     profile: ProfileExport
@@ -155,3 +168,4 @@ class AccountExport(BaseModel):
     points: list[PointsExport] = Field(description="my points, per community")
     redemptions: list[RedemptionExport] = Field(description="my orders at the 爱心超市")
     unit_contacts: list[UnitContactExport] = Field(description="the units I am a contact person for")
+    team_memberships: list[TeamMembershipExport] = Field(description="the volunteer teams I asked to join or lead")

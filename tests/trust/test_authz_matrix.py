@@ -21,6 +21,7 @@ from fastapi import FastAPI
 from tests.helpers import PROBLEM, Api
 from tests.photos import images
 from tests.trust.matrix_joint import JOINT_MATRIX
+from tests.trust.matrix_teams import TEAMS_MATRIX
 from tests.trust.personas import PERSONAS, World, make_world
 from tests.trust.volunteering import (
     activity_body,
@@ -446,6 +447,7 @@ MATRIX: dict[tuple[str, str], Case] = {
 
 
 MATRIX.update({route: Case(setup, expect) for route, (setup, expect) in JOINT_MATRIX.items()})
+MATRIX.update({route: Case(setup, expect) for route, (setup, expect) in TEAMS_MATRIX.items()})
 
 
 def app_routes(app: FastAPI) -> set[tuple[str, str]]:
