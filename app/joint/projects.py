@@ -16,6 +16,7 @@ from app.joint import machine
 from app.joint.access import contact_units, parties_of, reaches, sees_community_needs, side_of, visible_unit
 from app.joint.machine import Party, ProjectAction, ProjectStatus, Refusal
 from app.joint.models import JointProject, JointProjectEvent, Need, Origin, Resource
+from app.joint.notices import rating_text, tell_other_side
 from app.joint.schemas import ActIn, AdoptIn, ClaimIn, ProjectDetail, ProjectEventOut, ProjectOut, Rating
 from app.orgs.models import Level, Org
 from app.orgs.service import get_org
@@ -102,6 +103,7 @@ async def _born(
             note=note,
         )
     )
+    await tell_other_side(session, project, project.origin, side, principal.id, note or "")
     await session.flush()
     return project_out(project, parties_of(principal, project, community, mine))
 
@@ -178,6 +180,10 @@ async def act(
         )
     )
     _apply(project, action, to, body, now)
+    detail = rating_text(body.score, body.comment) if body.score and action is ProjectAction.rate else None
+    await tell_other_side(
+        session, project, action, side_of(parties), principal.id, detail or body.reason or body.note or ""
+    )
     await session.flush()
     return await project_detail(session, principal, project.id)
 

@@ -15,6 +15,7 @@ from app.errors import Conflict, Forbidden, InvalidTransition, NotFound, Validat
 from app.orgs.models import Level, Org
 from app.stars import machine
 from app.stars.access import Standing, facts_of, parties_of, visible_assessment
+from app.stars.decided import effective_stars
 from app.stars.machine import AssessmentStatus, Party
 from app.stars.measure import measure, points
 from app.stars.models import Assessment, AssessmentEvent, Indicator, IndicatorSet, Objection, Score
@@ -229,16 +230,6 @@ async def review_item(
         note=body.reason,
     )
     return await assessment_out(session, standing)
-
-
-async def effective_stars(session: AsyncSession, assessment_id: int) -> int | None:
-    """The last decision: the approval, or the latest correction after publication."""
-    return await session.scalar(
-        select(AssessmentEvent.stars)
-        .where(AssessmentEvent.assessment_id == assessment_id, AssessmentEvent.stars.is_not(None))
-        .order_by(AssessmentEvent.id.desc())
-        .limit(1)
-    )
 
 
 async def assessment_out(session: AsyncSession, standing: Standing) -> AssessmentOut:
