@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.auth.deps import CurrentUser
+from app.auth.deps import CurrentUser, SettingsDep
 from app.db import SessionDep
 from app.errors import PROBLEM_RESPONSES
 from app.ids import IdPath, IdQuery
@@ -29,6 +29,8 @@ from app.joint.schemas import (
     UnitOut,
 )
 from app.paging import Cursor, Limit, Page, decode_cursor, next_cursor
+from app.photos.schemas import PhotoList
+from app.photos.service import photo_out
 from app.stats.window import StatsWindow
 from app.wechat.content import ContentScreenDep
 
@@ -144,6 +146,16 @@ async def get_project(project_id: IdPath, session: SessionDep, principal: Curren
     return await projects.project_detail(session, principal, project_id)
 
 
+@router.get("/projects/{project_id}/photos", response_model=PhotoList)
+async def project_photos(
+    project_id: IdPath, session: SessionDep, principal: CurrentUser, settings: SettingsDep
+) -> PhotoList:
+    """The photos of its progress entries (each with its `joint_event_id`): both sides and staff over the
+    community; a photo shows once WeChat's image check passed it (before that, to its uploader)."""
+    rows = await projects.project_photos(session, principal, project_id)
+    return PhotoList(items=[photo_out(p, settings) for p in rows])
+
+
 @router.post("/projects/{project_id}/{action}", response_model=ProjectDetail)
 async def act(
     project_id: IdPath,
@@ -154,7 +166,8 @@ async def act(
     body: ActIn | None = None,
 ) -> ProjectDetail:
     """Move the project through the table (README's diagram): not from this status `409 invalid_transition`, not
-    for your side `403`, not visible `404`. `progress` needs `note`, `drop` a `reason`, `rate` a `score`."""
+    for your side `403`, not visible `404`. `progress` needs `note` (and may carry `photo_ids`), `drop` a
+    `reason`, `rate` a `score`."""
     return await projects.act(session, checker, principal, project_id, action, body or ActIn())
 
 

@@ -123,11 +123,15 @@ class ActIn(BaseModel):
     reason: str | None = Field(default=None, min_length=1, max_length=200)
     score: int | None = Field(default=None, ge=1, le=5)
     comment: str | None = Field(default=None, min_length=1, max_length=200)
+    photo_ids: list[Id] = Field(
+        default_factory=list, max_length=9, description="`progress` only: the caller's own uploads (POST /uploads)"
+    )
 
 
 class ProjectEventOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
+    id: int
     action: str
     from_status: ProjectStatus | None
     to_status: ProjectStatus

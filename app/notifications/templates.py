@@ -142,6 +142,12 @@ TEMPLATES: dict[str, Template] = {
     "joint_rated": Template(
         "共建项目已评价", "{name}评价了共建项目「{title}」:{reason}", status="已评价", note="{reason}"
     ),
+    "joint_photo_review": Template(
+        "照片待复核",
+        "共建项目「{title}」进展中的一张照片需要人工复核,复核前只有上传者和社区能看到。",
+        status="待复核",
+        note="有照片需要人工复核",
+    ),
     # 评星定级: the community hears each decision on its assessment ({title}: its year's 评星定级).
     "stars_sent_back": Template(
         "评星自评被退回", "{title}被街道退回,请修改后重新提交:{reason}", status="被退回", note="{reason}"

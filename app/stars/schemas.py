@@ -67,7 +67,12 @@ class OpenIn(BaseModel):
 
 class ScoreIn(BaseModel):
     points: float = Field(ge=0, le=100, allow_inf_nan=False)
-    evidence: str = Field(min_length=1, max_length=500, description="what shows it (text; files once files exist)")
+    evidence: str = Field(min_length=1, max_length=500, description="what shows it, in words")
+    photo_ids: list[Id] | None = Field(
+        default=None,
+        max_length=9,
+        description="the item's evidence files after this PUT (own uploads, POST /uploads); null: as they are",
+    )
 
 
 class ItemReviewIn(BaseModel):
