@@ -25,8 +25,10 @@ from app.joint.schemas import (
     ResourceIn,
     ResourceOut,
     SeatIn,
+    SeatPatch,
     UnitIn,
     UnitOut,
+    UnitPatch,
 )
 from app.paging import Cursor, Limit, Page, decode_cursor, next_cursor
 from app.photos.schemas import PhotoList
@@ -50,13 +52,48 @@ async def list_units(
 ) -> Page[UnitOut]:
     """The units the caller acts for, and those based in or above the orgs the caller runs; newest first."""
     rows = await service.list_units(session, principal, limit, decode_cursor(cursor))
-    items = [await service.unit_out(session, u) for u in rows[:limit]]
+    items = await service.unit_outs(session, rows[:limit])
     return Page(items=items, next_cursor=next_cursor([u.id for u in rows], limit))
 
 
 @router.get("/units/{unit_id}", response_model=UnitOut)
 async def get_unit(unit_id: IdPath, session: SessionDep, principal: CurrentUser) -> UnitOut:
     return await service.get_unit(session, principal, unit_id)
+
+
+@router.patch("/units/{unit_id}", response_model=UnitOut)
+async def edit_unit(
+    unit_id: IdPath, body: UnitPatch, session: SessionDep, principal: CurrentUser, checker: ContentScreenDep
+) -> UnitOut:
+    """Rename or reclassify the unit (admin over its org); the name goes through WeChat's content check."""
+    return await service.edit_unit(session, checker, principal, unit_id, body)
+
+
+@router.delete("/units/{unit_id}/contacts/{user_id}", response_model=UnitOut)
+async def remove_contact(unit_id: IdPath, user_id: IdPath, session: SessionDep, principal: CurrentUser) -> UnitOut:
+    """The user no longer acts for the unit (admin over the unit's org); not a contact of it: 404."""
+    return await service.remove_contact(session, principal, unit_id, user_id)
+
+
+@router.patch("/units/{unit_id}/council/{council_org_id}", response_model=UnitOut)
+async def edit_seat(
+    unit_id: IdPath,
+    council_org_id: IdPath,
+    body: SeatPatch,
+    session: SessionDep,
+    principal: CurrentUser,
+    checker: ContentScreenDep,
+) -> UnitOut:
+    """Change the unit's 兼职委员 on that council (admin over the unit and over the council's org)."""
+    return await service.edit_seat(session, checker, principal, unit_id, council_org_id, body.committee_members)
+
+
+@router.delete("/units/{unit_id}/council/{council_org_id}", response_model=UnitOut)
+async def leave_council(
+    unit_id: IdPath, council_org_id: IdPath, session: SessionDep, principal: CurrentUser
+) -> UnitOut:
+    """The unit leaves that street's or community's 党建联席会 (admin over the unit and over the council's org)."""
+    return await service.leave_council(session, principal, unit_id, council_org_id)
 
 
 @router.post("/units/{unit_id}/contacts", response_model=UnitOut, status_code=201)
