@@ -23,6 +23,7 @@ from app.photos.service import unattached
 from app.photos.signing import signed_url
 from app.photos.storage import FULL_SUFFIX, THUMB_SUFFIX, Storage
 from app.photos.verdicts import record_trace, to_review
+from app.stars import documents
 from app.wechat.client import Scene, WeChatClient
 from app.wechat.errors import WeChatError, WeChatUnreachable
 
@@ -56,6 +57,7 @@ class PhotoWorker:
         await self.send_checks()
         await self.review_overdue()
         await self.purge_removed()
+        await documents.purge(self.sessionmaker, self.storage)  # star evidence PDFs: the same store, the same sweep
 
     async def send_checks(self) -> int:
         claimed = await self._claim()

@@ -1,7 +1,7 @@
-"""Evidence files of a people-scored item: uploads (POST /api/v1/uploads, images through the photo path: content
-check, WeChat's image check, review) attached to the community's self-score. Not public, even once the stars
-are: the community, the street and the district reviewers see them; the street's reviewers decide on one in
-review."""
+"""Evidence files of a people-scored item: photos (POST /api/v1/uploads, through the photo path: content check,
+WeChat's image check, review) and PDF documents (app/stars/documents.py) attached to the community's self-score.
+Not public, even once the stars are: the community, the street and the district reviewers see them; the street's
+reviewers decide on a photo in review."""
 
 from __future__ import annotations
 
@@ -11,12 +11,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal
+from app.config import Settings
 from app.errors import NotFound, ValidationFailed
 from app.photos import service as photos
 from app.photos.models import Photo, PhotoStage, PhotoStatus
 from app.stars.access import visible_assessment
+from app.stars.documents import document_out, documents_of
 from app.stars.machine import Party
 from app.stars.models import Score
+from app.stars.schemas import EvidenceFiles
 
 
 async def set_files(session: AsyncSession, score_id: int, photo_ids: Sequence[int], uploader_id: int) -> None:
@@ -36,8 +39,8 @@ async def set_files(session: AsyncSession, score_id: int, photo_ids: Sequence[in
 
 
 async def evidence_files(
-    session: AsyncSession, principal: Principal, assessment_id: int, indicator_id: int
-) -> list[Photo]:
+    session: AsyncSession, principal: Principal, settings: Settings, assessment_id: int, indicator_id: int
+) -> EvidenceFiles:
     standing = await visible_assessment(session, principal, assessment_id)
     if not standing.parties:
         raise NotFound.of("assessment", assessment_id)
@@ -48,4 +51,6 @@ async def evidence_files(
         raise NotFound.of("indicator", indicator_id)
     rows = await session.scalars(select(Photo).where(Photo.star_score_id == score_id).order_by(Photo.id))
     manager = Party.street in standing.parties
-    return [p for p in rows if photos.visible_to(p, principal.id, manager)]
+    shown = [photos.photo_out(p, settings) for p in rows if photos.visible_to(p, principal.id, manager)]
+    documents = [document_out(d, settings) for d in await documents_of(session, score_id)]
+    return EvidenceFiles(items=shown, documents=documents)

@@ -8,8 +8,6 @@ from app.auth.deps import CurrentUser, SettingsDep
 from app.db import SessionDep
 from app.errors import PROBLEM_RESPONSES, problem_doc
 from app.ids import IdPath, IdQuery
-from app.photos.schemas import PhotoList
-from app.photos.service import photo_out
 from app.stars import cycle, evidence, service
 from app.stars.access import visible_assessment
 from app.stars.machine import AssessmentAction
@@ -17,6 +15,7 @@ from app.stars.schemas import (
     AnswerIn,
     AssessmentOut,
     CommunityStars,
+    EvidenceFiles,
     ItemReviewIn,
     ObjectionIn,
     ObjectionOut,
@@ -81,13 +80,13 @@ async def score_item(
     return await service.score_item(session, checker, principal, assessment_id, indicator_id, body)
 
 
-@router.get("/assessments/{assessment_id}/scores/{indicator_id}/files", response_model=PhotoList)
+@router.get("/assessments/{assessment_id}/scores/{indicator_id}/files", response_model=EvidenceFiles)
 async def evidence_files(
     assessment_id: IdPath, indicator_id: IdPath, session: SessionDep, principal: CurrentUser, settings: SettingsDep
-) -> PhotoList:
-    """The evidence files of a people-scored item: for the community, the street and the district (not public)."""
-    rows = await evidence.evidence_files(session, principal, assessment_id, indicator_id)
-    return PhotoList(items=[photo_out(p, settings) for p in rows])
+) -> EvidenceFiles:
+    """The evidence photos and PDF documents of a people-scored item: for the community, the street and the district
+    (not public, even once published)."""
+    return await evidence.evidence_files(session, principal, settings, assessment_id, indicator_id)
 
 
 @router.put("/assessments/{assessment_id}/reviews/{indicator_id}", response_model=AssessmentOut)

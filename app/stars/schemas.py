@@ -5,6 +5,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.ids import Id
+from app.photos.schemas import PhotoOut
 from app.stars.machine import AssessmentAction, AssessmentStatus
 from app.stars.models import RATES, Measure
 from app.stats.schemas import OrgRef
@@ -71,7 +72,12 @@ class ScoreIn(BaseModel):
     photo_ids: list[Id] | None = Field(
         default=None,
         max_length=9,
-        description="the item's evidence files after this PUT (own uploads, POST /uploads); null: as they are",
+        description="the item's evidence photos after this PUT (own uploads, POST /uploads); null: as they are",
+    )
+    document_ids: list[Id] | None = Field(
+        default=None,
+        max_length=9,
+        description="the item's PDF documents after this PUT (own uploads, POST /stars/documents); null: as they are",
     )
 
 
@@ -161,3 +167,15 @@ class CommunityStars(BaseModel):
     community: OrgRef
     current: YearStars | None
     history: list[YearStars] = Field(description="newest year first, published years only")
+
+
+class DocumentOut(BaseModel):
+    id: int
+    size_bytes: int
+    created_at: datetime
+    url: str = Field(description="the PDF, a signed download URL good for PHOTO_URL_SECONDS")
+
+
+class EvidenceFiles(BaseModel):
+    items: list[PhotoOut] = Field(description="the photos, under the rules of photos on wishes")
+    documents: list[DocumentOut] = Field(description="the PDF documents")

@@ -16,6 +16,7 @@ from app.orgs.models import Level, Org
 from app.stars import machine
 from app.stars.access import Standing, facts_of, parties_of, visible_assessment
 from app.stars.decided import effective_stars
+from app.stars.documents import set_documents
 from app.stars.evidence import set_files
 from app.stars.machine import AssessmentStatus, Party
 from app.stars.measure import measure, points
@@ -186,6 +187,8 @@ async def score_item(
     score.self_points, score.evidence = body.points, body.evidence
     if body.photo_ids is not None:
         await set_files(session, score.id, body.photo_ids, principal.id)
+    if body.document_ids is not None:
+        await set_documents(session, score.id, body.document_ids, principal.id)
     await record(
         session,
         standing.assessment,
