@@ -50,11 +50,15 @@ def check_pdf(data: bytes) -> None:
         raise InvalidDocument("the PDF is cut short: no %%EOF at its end")
 
 
+def may_upload(principal: Principal) -> None:
+    if not principal.grants_with(Permission.self_assess):
+        raise Forbidden("evidence documents are uploaded by a community's secretaries and admins")
+
+
 async def upload(
     session: AsyncSession, storage: Storage, principal: Principal, source: BinaryIO, size: int, settings: Settings
 ) -> EvidenceDocument:
-    if not principal.grants_with(Permission.self_assess):
-        raise Forbidden("evidence documents are uploaded by a community's secretaries and admins")
+    may_upload(principal)
     limit = settings.photo_max_bytes
     if size > limit:
         raise TooLarge(f"a document may have at most {limit:,} bytes; this one has {size:,}")

@@ -51,6 +51,7 @@ async def upload_document(
     request: Request, session: SessionDep, principal: CurrentUser, settings: SettingsDep, storage: StorageDep
 ) -> DocumentOut:
     """A community's secretaries and admins only; the id goes in `document_ids` of a self-score."""
+    documents.may_upload(principal)  # 403 before the body is read
     form = await request.form(max_files=1, max_fields=20)
     try:
         file = form.get("file")
