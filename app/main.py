@@ -39,6 +39,8 @@ from app.photos.storage import open_storage
 from app.points.router import router as points_router
 from app.privacy.router import router as privacy_router
 from app.pubsub import open_hub
+from app.stars.files_router import DOCUMENT_UPLOADS
+from app.stars.files_router import router as stars_files_router
 from app.stars.router import router as stars_router
 from app.stats.router import router as stats_router
 from app.supervision.router import router as supervision_router
@@ -95,7 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # The last added is outermost: the request id and timing see every answer, the 413s included; Open311's error
     # format is put on every error under its prefix, the 500s of RequestContextMiddleware included.
     # An upload's multipart wrapping (boundaries, headers, a form field or two) fits in the extra 64 KiB.
-    uploads = {UPLOADS: settings.photo_max_bytes + 64 * 1024}
+    uploads = {path: settings.photo_max_bytes + 64 * 1024 for path in (UPLOADS, DOCUMENT_UPLOADS)}
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, per_path=uploads)
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(Open311Errors, prefix=open311_router.prefix)
@@ -118,6 +120,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         supervision_router,
         joint_router,
         stars_router,
+        stars_files_router,
         open311_keys_router,
         open311_router,
         privacy_router,

@@ -14,7 +14,15 @@ from app.orgs.models import Org, RoleAssignment
 from app.photos.models import MediaLink, MediaVerdict, Photo
 from app.points.models import PointsBalance, PointsEntry, PointsRates, Redemption, ShopItem
 from app.privacy.models import ContactAccess
-from app.stars.models import Assessment, AssessmentEvent, Indicator, IndicatorSet, Objection, Score
+from app.stars.models import (
+    Assessment,
+    AssessmentEvent,
+    EvidenceDocument,
+    Indicator,
+    IndicatorSet,
+    Objection,
+    Score,
+)
 from app.teams.models import ProjectClaim, ServiceProject, Team, TeamMembership
 from app.wechat.models import PushEvent, Wxacode
 from app.wishes.models import IdempotencyKey, Wish, WishEvent
@@ -28,6 +36,7 @@ __all__ = [
     "ConsoleTicket",
     "ContactAccess",
     "CouncilSeat",
+    "EvidenceDocument",
     "IdempotencyKey",
     "Indicator",
     "IndicatorSet",

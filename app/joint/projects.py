@@ -17,9 +17,12 @@ from app.joint import machine
 from app.joint.access import contact_units, parties_of, reaches, sees_community_needs, side_of, visible_unit
 from app.joint.machine import Party, ProjectAction, ProjectStatus, Refusal
 from app.joint.models import JointProject, JointProjectEvent, Need, Origin, Resource
+from app.joint.notices import rating_text, tell_other_side
 from app.joint.schemas import ActIn, AdoptIn, ClaimIn, ProjectDetail, ProjectEventOut, ProjectOut, Rating
 from app.orgs.models import Level, Org
 from app.orgs.service import get_org
+from app.photos import service as photos
+from app.photos.models import Photo, PhotoStage
 from app.wechat.content import ContentScreen, Scene
 
 
@@ -103,6 +106,7 @@ async def _born(
             note=note,
         )
     )
+    await tell_other_side(session, project, project.origin, side, principal.id, note or "")
     await session.flush()
     return project_out(project, parties_of(principal, project, community, mine))
 
@@ -151,6 +155,8 @@ def _required(action: ProjectAction, body: ActIn) -> list[str]:
         raise ValidationFailed(["body", needed[action][0]], f"{action} needs a {needed[action][0]}")
     if action is ProjectAction.rate and body.score is None:
         raise ValidationFailed(["body", "score"], "rate needs a score of 1-5")
+    if body.photo_ids and action is not ProjectAction.progress:
+        raise ValidationFailed(["body", "photo_ids"], "photos go with a progress entry")
     return [t for t in (body.note, body.reason, body.comment if action is ProjectAction.rate else None) if t]
 
 
@@ -169,19 +175,25 @@ async def act(
     await session.refresh(project, with_for_update=True)  # both sides at once: the second waits, then reads anew
     to = _check(project, action, parties)
     now = utcnow()
-    session.add(
-        JointProjectEvent(
-            project_id=project.id,
-            action=action,
-            from_status=project.status,
-            to_status=to,
-            actor_id=principal.id,
-            side=side_of(parties),
-            note=body.reason or body.note or (body.comment if action is ProjectAction.rate else None),
-            at=now,
-        )
+    event = JointProjectEvent(
+        project_id=project.id,
+        action=action,
+        from_status=project.status,
+        to_status=to,
+        actor_id=principal.id,
+        side=side_of(parties),
+        note=body.reason or body.note or (body.comment if action is ProjectAction.rate else None),
+        at=now,
     )
+    session.add(event)
+    await session.flush()
+    owner = {"joint_event_id": event.id}
+    await photos.attach(session, owner, body.photo_ids, principal.id, PhotoStage.progress)
     _apply(project, action, to, body, now)
+    detail = rating_text(body.score, body.comment) if body.score and action is ProjectAction.rate else None
+    await tell_other_side(
+        session, project, action, side_of(parties), principal.id, detail or body.reason or body.note or ""
+    )
     await session.flush()
     return await project_detail(session, principal, project.id)
 
@@ -239,3 +251,17 @@ async def list_projects(
         parties = parties_of(principal, project, Org(id=project.community_id, path=path), mine)
         out.append(project_out(project, parties))
     return out
+
+
+async def project_photos(session: AsyncSession, principal: Principal, project_id: int) -> list[Photo]:
+    """The photos of the project's progress entries the caller may see (the community's side also those in
+    review, which it decides on), oldest first."""
+    project, parties = await visible_project(session, principal, project_id)
+    rows = await session.scalars(
+        select(Photo)
+        .join(JointProjectEvent, JointProjectEvent.id == Photo.joint_event_id)
+        .where(JointProjectEvent.project_id == project.id)
+        .order_by(Photo.id)
+    )
+    manager = Party.community in parties
+    return [p for p in rows if photos.visible_to(p, principal.id, manager)]

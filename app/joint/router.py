@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.auth.deps import CurrentUser
+from app.auth.deps import CurrentUser, SettingsDep
 from app.db import SessionDep
 from app.errors import PROBLEM_RESPONSES
 from app.ids import IdPath, IdQuery
@@ -25,10 +25,14 @@ from app.joint.schemas import (
     ResourceIn,
     ResourceOut,
     SeatIn,
+    SeatPatch,
     UnitIn,
     UnitOut,
+    UnitPatch,
 )
 from app.paging import Cursor, Limit, Page, decode_cursor, next_cursor
+from app.photos.schemas import PhotoList
+from app.photos.service import photo_out
 from app.stats.window import StatsWindow
 from app.wechat.content import ContentScreenDep
 
@@ -48,13 +52,48 @@ async def list_units(
 ) -> Page[UnitOut]:
     """The units the caller acts for, and those based in or above the orgs the caller runs; newest first."""
     rows = await service.list_units(session, principal, limit, decode_cursor(cursor))
-    items = [await service.unit_out(session, u) for u in rows[:limit]]
+    items = await service.unit_outs(session, rows[:limit])
     return Page(items=items, next_cursor=next_cursor([u.id for u in rows], limit))
 
 
 @router.get("/units/{unit_id}", response_model=UnitOut)
 async def get_unit(unit_id: IdPath, session: SessionDep, principal: CurrentUser) -> UnitOut:
     return await service.get_unit(session, principal, unit_id)
+
+
+@router.patch("/units/{unit_id}", response_model=UnitOut)
+async def edit_unit(
+    unit_id: IdPath, body: UnitPatch, session: SessionDep, principal: CurrentUser, checker: ContentScreenDep
+) -> UnitOut:
+    """Rename or reclassify the unit (admin over its org); the name goes through WeChat's content check."""
+    return await service.edit_unit(session, checker, principal, unit_id, body)
+
+
+@router.delete("/units/{unit_id}/contacts/{user_id}", response_model=UnitOut)
+async def remove_contact(unit_id: IdPath, user_id: IdPath, session: SessionDep, principal: CurrentUser) -> UnitOut:
+    """The user no longer acts for the unit (admin over the unit's org); not a contact of it: 404."""
+    return await service.remove_contact(session, principal, unit_id, user_id)
+
+
+@router.patch("/units/{unit_id}/council/{council_org_id}", response_model=UnitOut)
+async def edit_seat(
+    unit_id: IdPath,
+    council_org_id: IdPath,
+    body: SeatPatch,
+    session: SessionDep,
+    principal: CurrentUser,
+    checker: ContentScreenDep,
+) -> UnitOut:
+    """Change the unit's 兼职委员 on that council (admin over the unit and over the council's org)."""
+    return await service.edit_seat(session, checker, principal, unit_id, council_org_id, body.committee_members)
+
+
+@router.delete("/units/{unit_id}/council/{council_org_id}", response_model=UnitOut)
+async def leave_council(
+    unit_id: IdPath, council_org_id: IdPath, session: SessionDep, principal: CurrentUser
+) -> UnitOut:
+    """The unit leaves that street's or community's 党建联席会 (admin over the unit and over the council's org)."""
+    return await service.leave_council(session, principal, unit_id, council_org_id)
 
 
 @router.post("/units/{unit_id}/contacts", response_model=UnitOut, status_code=201)
@@ -144,6 +183,16 @@ async def get_project(project_id: IdPath, session: SessionDep, principal: Curren
     return await projects.project_detail(session, principal, project_id)
 
 
+@router.get("/projects/{project_id}/photos", response_model=PhotoList)
+async def project_photos(
+    project_id: IdPath, session: SessionDep, principal: CurrentUser, settings: SettingsDep
+) -> PhotoList:
+    """The photos of its progress entries (each with its `joint_event_id`): both sides and staff over the
+    community; a photo shows once WeChat's image check passed it (before that, to its uploader)."""
+    rows = await projects.project_photos(session, principal, project_id)
+    return PhotoList(items=[photo_out(p, settings) for p in rows])
+
+
 @router.post("/projects/{project_id}/{action}", response_model=ProjectDetail)
 async def act(
     project_id: IdPath,
@@ -154,7 +203,8 @@ async def act(
     body: ActIn | None = None,
 ) -> ProjectDetail:
     """Move the project through the table (README's diagram): not from this status `409 invalid_transition`, not
-    for your side `403`, not visible `404`. `progress` needs `note`, `drop` a `reason`, `rate` a `score`."""
+    for your side `403`, not visible `404`. `progress` needs `note` (and may carry `photo_ids`), `drop` a
+    `reason`, `rate` a `score`."""
     return await projects.act(session, checker, principal, project_id, action, body or ActIn())
 
 

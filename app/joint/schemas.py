@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from app.bounds import HORIZON, SERVICE_START
 from app.db import utcnow
@@ -20,6 +20,27 @@ class UnitIn(BaseModel):
     name: str = Field(min_length=1, max_length=60)
     kind: UnitKind
     org_id: Id = Field(description="the street or community the unit is based in")
+
+
+class UnitPatch(BaseModel):
+    """What an admin over the unit's org may change of it; at least one field."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, min_length=1, max_length=60)
+    kind: UnitKind | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> UnitPatch:
+        if self.name is None and self.kind is None:
+            raise ValueError("give name or kind")
+        return self
+
+
+class SeatPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    committee_members: list[str] = Field(max_length=10, description="兼职委员: their names, as they now are")
 
 
 class ContactIn(BaseModel):
@@ -129,11 +150,15 @@ class ActIn(BaseModel):
     reason: str | None = Field(default=None, min_length=1, max_length=200)
     score: int | None = Field(default=None, ge=1, le=5)
     comment: str | None = Field(default=None, min_length=1, max_length=200)
+    photo_ids: list[Id] = Field(
+        default_factory=list, max_length=9, description="`progress` only: the caller's own uploads (POST /uploads)"
+    )
 
 
 class ProjectEventOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
+    id: int
     action: str
     from_status: ProjectStatus | None
     to_status: ProjectStatus

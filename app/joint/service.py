@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, Select, and_, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,7 +17,18 @@ from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.joint.access import contact_units, sees_community_needs, visible_unit
 from app.joint.machine import ProjectStatus
 from app.joint.models import CouncilSeat, JointProject, Need, Resource, Unit, UnitContact
-from app.joint.schemas import ContactOut, NeedIn, NeedOut, NeedState, ResourceIn, SeatIn, SeatOut, UnitIn, UnitOut
+from app.joint.schemas import (
+    ContactOut,
+    NeedIn,
+    NeedOut,
+    NeedState,
+    ResourceIn,
+    SeatIn,
+    SeatOut,
+    UnitIn,
+    UnitOut,
+    UnitPatch,
+)
 from app.orgs.models import Level, Org
 from app.wechat.content import ContentScreen, Scene, user_texts
 
@@ -40,16 +54,29 @@ async def create_unit(session: AsyncSession, checker: ContentScreen, principal: 
 
 
 async def unit_out(session: AsyncSession, unit: Unit) -> UnitOut:
-    contacts = await session.scalars(
-        select(UnitContact.user_id).where(UnitContact.unit_id == unit.id).order_by(UnitContact.id)
-    )
-    seats = await session.scalars(select(CouncilSeat).where(CouncilSeat.unit_id == unit.id).order_by(CouncilSeat.id))
-    out = UnitOut.model_validate(unit)
-    out.contact_ids = list(contacts)
-    names = await names_of(session, out.contact_ids)
-    out.contacts = [ContactOut(user_id=uid, name=names.get(uid, "")) for uid in out.contact_ids]
-    out.council_seats = [SeatOut.model_validate(s) for s in seats]
-    return out
+    return (await unit_outs(session, [unit]))[0]
+
+
+async def unit_outs(session: AsyncSession, units: Sequence[Unit]) -> list[UnitOut]:
+    """The units with their contact people (named) and council seats: three statements for the whole page, not three
+    a unit."""
+    ids = [u.id for u in units]
+    if not ids:
+        return []
+    contacts: dict[int, list[int]] = defaultdict(list)
+    for unit_id, user_id in await session.execute(
+        select(UnitContact.unit_id, UnitContact.user_id).where(UnitContact.unit_id.in_(ids)).order_by(UnitContact.id)
+    ):
+        contacts[unit_id].append(user_id)
+    seats: dict[int, list[SeatOut]] = defaultdict(list)
+    for seat in await session.scalars(select(CouncilSeat).where(CouncilSeat.unit_id.in_(ids)).order_by(CouncilSeat.id)):
+        seats[seat.unit_id].append(SeatOut.model_validate(seat))
+    names = await names_of(session, [uid for ids_ in contacts.values() for uid in ids_])
+    outs = [UnitOut.model_validate(u) for u in units]
+    for out in outs:
+        out.contact_ids, out.council_seats = contacts[out.id], seats[out.id]
+        out.contacts = [ContactOut(user_id=uid, name=names.get(uid, "")) for uid in out.contact_ids]
+    return outs
 
 
 async def get_unit(session: AsyncSession, principal: Principal, unit_id: int) -> UnitOut:
@@ -86,9 +113,7 @@ async def join_council(
         raise ValidationFailed(["body", "council_org_id"], "a unit joins the council of its own street or community")
     if not principal.can(Permission.manage_units, council.path):
         raise Forbidden("only an admin over that street or community seats units on its council")
-    names = [n.strip() for n in body.committee_members if n.strip()]
-    if any(len(n) > 20 for n in names):
-        raise ValidationFailed(["body", "committee_members"], "a name has at most 20 characters")
+    names = _committee(body.committee_members)
     await checker.screen(session, principal.user.openid, Scene.profile, names)
     try:
         async with session.begin_nested():
@@ -96,6 +121,89 @@ async def join_council(
     except IntegrityError as exc:
         raise Conflict(f"unit {unit_id} already sits on the council of org {council.id}") from exc
     return await unit_out(session, unit)
+
+
+async def edit_unit(
+    session: AsyncSession, checker: ContentScreen, principal: Principal, unit_id: int, body: UnitPatch
+) -> UnitOut:
+    """Rename or reclassify a unit: the admins who may register it there."""
+    unit, _ = await _managed_unit(session, principal, unit_id)
+    if body.name is not None:
+        await checker.screen(session, principal.user.openid, Scene.profile, [body.name])
+    await session.refresh(unit, with_for_update=True)
+    if body.name is not None:
+        unit.name = body.name
+    if body.kind is not None:
+        unit.kind = body.kind
+    await session.flush()
+    return await unit_out(session, unit)
+
+
+async def remove_contact(session: AsyncSession, principal: Principal, unit_id: int, user_id: int) -> UnitOut:
+    """The user no longer acts for the unit (its projects stay the unit's)."""
+    unit, _ = await _managed_unit(session, principal, unit_id)
+    gone = await session.scalar(
+        delete(UnitContact)
+        .where(UnitContact.unit_id == unit.id, UnitContact.user_id == user_id)
+        .returning(UnitContact.id)
+    )
+    if gone is None:
+        raise NotFound(f"user {user_id} is no contact person of unit {unit_id}")
+    return await unit_out(session, unit)
+
+
+async def _seat(session: AsyncSession, principal: Principal, unit_id: int, council_org_id: int) -> tuple[Unit, Org]:
+    """The unit's seat on that council, for an admin over the unit and over the council's org (who seated it)."""
+    unit, _ = await _managed_unit(session, principal, unit_id)
+    council = await session.get(Org, council_org_id)
+    if council is None:
+        raise NotFound.of("council", council_org_id)
+    if not principal.can(Permission.manage_units, council.path):
+        raise Forbidden("only an admin over that street or community manages its council's seats")
+    return unit, council
+
+
+async def edit_seat(
+    session: AsyncSession,
+    checker: ContentScreen,
+    principal: Principal,
+    unit_id: int,
+    council_org_id: int,
+    names: list[str],
+) -> UnitOut:
+    """Change who sits as the unit's 兼职委员 on that council."""
+    unit, council = await _seat(session, principal, unit_id, council_org_id)
+    cleaned = _committee(names)
+    await checker.screen(session, principal.user.openid, Scene.profile, cleaned)
+    seat = await session.scalar(
+        select(CouncilSeat)
+        .where(CouncilSeat.unit_id == unit.id, CouncilSeat.council_org_id == council.id)
+        .with_for_update()
+    )
+    if seat is None:
+        raise NotFound(f"unit {unit_id} has no seat on the council of org {council_org_id}")
+    seat.committee_members = cleaned
+    await session.flush()
+    return await unit_out(session, unit)
+
+
+async def leave_council(session: AsyncSession, principal: Principal, unit_id: int, council_org_id: int) -> UnitOut:
+    unit, council = await _seat(session, principal, unit_id, council_org_id)
+    gone = await session.scalar(
+        delete(CouncilSeat)
+        .where(CouncilSeat.unit_id == unit.id, CouncilSeat.council_org_id == council.id)
+        .returning(CouncilSeat.id)
+    )
+    if gone is None:
+        raise NotFound(f"unit {unit_id} has no seat on the council of org {council_org_id}")
+    return await unit_out(session, unit)
+
+
+def _committee(names: list[str]) -> list[str]:
+    cleaned = [n.strip() for n in names if n.strip()]
+    if any(len(n) > 20 for n in cleaned):
+        raise ValidationFailed(["body", "committee_members"], "a name has at most 20 characters")
+    return cleaned
 
 
 async def list_units(session: AsyncSession, principal: Principal, limit: int, after: int | None) -> list[Unit]:

@@ -147,6 +147,45 @@ TEMPLATES: dict[str, Template] = {
     "project_released": Template(
         "志愿服务项目认领已解除", "志愿服务项目「{title}」的认领已解除。{reason}", status="已解除", note="认领已解除"
     ),
+    # 共驻共建: each side of a joint project hears what the other did ({name}: the unit or the community acting).
+    "joint_claimed": Template(
+        "需求被认领", "{name}认领了需求「{title}」,请确认共建项目。", status="待确认", note="{name}认领,请确认"
+    ),
+    "joint_adopted": Template(
+        "资源被认领",
+        "{name}认领了贵单位的资源,拟共建项目「{title}」,请确认。",
+        status="待确认",
+        note="{name}认领,请确认",
+    ),
+    "joint_confirmed": Template(
+        "共建项目已确认", "{name}已确认共建项目「{title}」。", status="已确认", note="{name}已确认"
+    ),
+    "joint_dropped": Template(
+        "共建项目已终止", "{name}终止了共建项目「{title}」:{reason}", status="已终止", note="{reason}"
+    ),
+    "joint_progress": Template(
+        "共建项目有新进展", "{name}记录了共建项目「{title}」的进展:{reason}", status="有进展", note="{reason}"
+    ),
+    "joint_completed": Template(
+        "共建项目已完成", "{name}已将共建项目「{title}」标记为完成。", status="已完成", note="{name}标记完成"
+    ),
+    "joint_rated": Template(
+        "共建项目已评价", "{name}评价了共建项目「{title}」:{reason}", status="已评价", note="{reason}"
+    ),
+    "joint_photo_review": Template(
+        "照片待复核",
+        "共建项目「{title}」进展中的一张照片需要人工复核,复核前只有上传者和社区能看到。",
+        status="待复核",
+        note="有照片需要人工复核",
+    ),
+    # 评星定级: the community hears each decision on its assessment ({title}: its year's 评星定级).
+    "stars_sent_back": Template(
+        "评星自评被退回", "{title}被街道退回,请修改后重新提交:{reason}", status="被退回", note="{reason}"
+    ),
+    "stars_reviewed": Template(
+        "评星已通过街道审核", "{title}已通过街道审核,待区级审定。", status="已审核", note="待区级审定"
+    ),
+    "stars_published": Template("评星结果已发布", "{title}结果已发布:{name}。", status="已发布", note="{name}"),
 }
 
 # The subscribe message's values that are not plain render fields: what the report templates show as title.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, Integer, String, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, UTCDateTime, utcnow
@@ -21,17 +21,23 @@ class PhotoStatus(StrEnum):
 
 
 class PhotoStage(StrEnum):
-    """Which moment of the wish a photo shows."""
+    """Which moment of the wish a photo shows, or which other record it belongs to."""
 
     order = "order"  # the resident's, with the new wish
     result = "result"  # the member's, with `complete`
     reopen = "reopen"  # the resident's, with `reopen`: what is still wrong
+    progress = "progress"  # on a joint project's progress entry (共驻共建)
+    evidence = "evidence"  # a star rating self-score's evidence file (评星定级)
 
 
 class Photo(Base):
     __tablename__ = "photos"
     __table_args__ = (
         Index("ix_photos_wish_id", "wish_id"),
+        Index("ix_photos_joint_event_id", "joint_event_id", postgresql_where=text("joint_event_id IS NOT NULL")),
+        Index("ix_photos_star_score_id", "star_score_id", postgresql_where=text("star_score_id IS NOT NULL")),
+        # A photo belongs to one record at most: a wish, a joint project's progress entry, or a star self-score.
+        CheckConstraint("num_nonnulls(wish_id, joint_event_id, star_score_id) <= 1", name="one_owner"),
         Index("ix_photos_uploader_id", "uploader_id"),
         # The photo worker's queues: checks to send, verdicts overdue, bytes to delete.
         Index("ix_photos_unsent", "id", postgresql_where=text("check_trace_id IS NULL AND status = 'pending'")),
@@ -42,6 +48,8 @@ class Photo(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     uploader_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     wish_id: Mapped[int | None] = mapped_column(ForeignKey("wishes.id", ondelete="CASCADE"))
+    joint_event_id: Mapped[int | None] = mapped_column(ForeignKey("joint_project_events.id", ondelete="CASCADE"))
+    star_score_id: Mapped[int | None] = mapped_column(ForeignKey("star_scores.id", ondelete="CASCADE"))
     stage: Mapped[str | None] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default=PhotoStatus.pending)
     # The store's key of the full image; the thumbnail is `key` + THUMB_SUFFIX.

@@ -17,6 +17,7 @@ from app.ids import IdPath
 from app.limits.throttle import check_uploads
 from app.photos import service
 from app.photos.models import Photo, PhotoStatus
+from app.photos.owners import manager_of
 from app.photos.processing import CONTENT_TYPE, ImageWorkers
 from app.photos.schemas import PhotoList, PhotoOut, PhotoReviewIn
 from app.photos.signing import PATH, Variant, valid
@@ -108,16 +109,16 @@ async def review(
     principal: CurrentUser,
     settings: SettingsDep,
 ) -> PhotoOut:
-    """For the wish's secretaries / admins: a photo WeChat did not clear in time (or asked a person about)."""
+    """A photo WeChat did not clear in time (or asked a person about): the wish's secretaries / admins decide; on a
+    joint project's progress entry the community's side; on star rating evidence the street's reviewers."""
     photo = await session.get(Photo, photo_id, with_for_update=True)
-    if photo is None or photo.wish_id is None:
+    if photo is None:
         raise NotFound.of("photo", photo_id)
-    view = await visible_view(session, principal, photo.wish_id)
-    manager = Party.manager in parties_of(principal, view)
+    manager = await manager_of(session, principal, photo)
     if not service.visible_to(photo, principal.id, manager):
         raise NotFound.of("photo", photo_id)
     if not manager:
-        raise Forbidden("only the wish's secretaries decide on a photo in review")
+        raise Forbidden("only the secretaries (or reviewers) of the photo's record decide on it in review")
     if photo.status not in (PhotoStatus.review, PhotoStatus.pending):
         raise Forbidden(f"photo {photo_id} is {photo.status}: nothing to decide")
     status = PhotoStatus.passed if body.decision == "keep" else PhotoStatus.removed

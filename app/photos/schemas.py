@@ -11,6 +11,8 @@ from app.photos.models import PhotoStage, PhotoStatus
 class PhotoOut(BaseModel):
     id: int
     wish_id: int | None
+    joint_event_id: int | None = Field(default=None, description="the joint project's progress entry it shows")
+    star_score_id: int | None = Field(default=None, description="the star rating self-score it is evidence for")
     stage: PhotoStage | None
     status: PhotoStatus = Field(description="pending: only the uploader sees it until WeChat's image check passes")
     width: int

@@ -11,7 +11,7 @@ import secrets
 from collections.abc import Sequence
 from typing import BinaryIO
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, and_, select, update
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -73,10 +73,23 @@ async def upload(
     return photo
 
 
+def unattached() -> ColumnElement[bool]:
+    """An upload not (yet) on any record: a wish, a joint project's progress entry, a star self-score."""
+    return and_(Photo.wish_id.is_(None), Photo.joint_event_id.is_(None), Photo.star_score_id.is_(None))
+
+
 async def attach_to_wish(
     session: AsyncSession, wish_id: int, photo_ids: Sequence[int], uploader_id: int, stage: PhotoStage
 ) -> None:
     """Attach the caller's own unattached uploads to the wish; any other id refuses the request (422)."""
+    await attach(session, {"wish_id": wish_id}, photo_ids, uploader_id, stage)
+
+
+async def attach(
+    session: AsyncSession, owner: dict[str, int], photo_ids: Sequence[int], uploader_id: int, stage: PhotoStage
+) -> None:
+    """Attach the caller's own unattached uploads to one record (`owner`: the column naming it, and its id); any
+    other id refuses the whole request (422: the request's transaction then writes nothing)."""
     if not photo_ids:
         return
     if len(photo_ids) > MAX_PER_ACTION:
@@ -87,10 +100,10 @@ async def attach_to_wish(
             .where(
                 Photo.id.in_(photo_ids),
                 Photo.uploader_id == uploader_id,
-                Photo.wish_id.is_(None),
+                unattached(),
                 Photo.status != PhotoStatus.removed,
             )
-            .values(wish_id=wish_id, stage=stage, attached_at=utcnow())
+            .values(**owner, stage=stage, attached_at=utcnow())
             .returning(Photo.id)
             .execution_options(synchronize_session=False)
         )
@@ -101,8 +114,8 @@ async def attach_to_wish(
 
 
 def visible_to(photo: Photo, user_id: int, manager: bool) -> bool:
-    """Who sees which photo of a wish they may see: passed ones everyone; pending ones only their uploader; those
-    in review also the wish's secretaries (who decide); removed ones nobody."""
+    """Who sees which photo of a record they may see (a wish, a project, an assessment): passed ones everyone;
+    pending ones only their uploader; those in review also its managers (who decide); removed ones nobody."""
     if photo.status == PhotoStatus.passed:
         return True
     if photo.status == PhotoStatus.removed:
@@ -119,6 +132,8 @@ def photo_out(photo: Photo, settings: Settings) -> PhotoOut:
     return PhotoOut(
         id=photo.id,
         wish_id=photo.wish_id,
+        joint_event_id=photo.joint_event_id,
+        star_score_id=photo.star_score_id,
         stage=PhotoStage(photo.stage) if photo.stage else None,
         status=PhotoStatus(photo.status),
         width=photo.width,

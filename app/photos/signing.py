@@ -12,6 +12,7 @@ from typing import Literal
 
 Variant = Literal["full", "thumb"]
 PATH = "/media/photos"
+DOCUMENTS = "/media/documents"  # a star self-score's PDF evidence (app/stars/documents.py): variant "document"
 
 
 def _sig(secret: str, photo_id: int, variant: str, exp: int) -> str:
@@ -28,3 +29,8 @@ def valid(secret: str, photo_id: int, variant: str, exp: int, sig: str, now: flo
     if exp < (now if now is not None else time.time()):
         return False
     return hmac.compare_digest(sig, _sig(secret, photo_id, variant, exp))
+
+
+def signed_document_url(base: str, secret: str, document_id: int, seconds: int, now: float | None = None) -> str:
+    exp = int((now if now is not None else time.time()) + seconds)
+    return f"{base}{DOCUMENTS}/{document_id}?exp={exp}&sig={_sig(secret, document_id, 'document', exp)}"

@@ -1,6 +1,7 @@
 """WeChat's verdicts on photos: the `wxa_media_check` push (app/wechat/push.py hands it here), matched to the
-photo by trace_id, and what each verdict does: pass shows the photo to everyone who sees its wish; review puts it
-before the wish's secretaries; risky removes it (the photo worker deletes the bytes) and tells the uploader.
+photo by trace_id, and what each verdict does: pass shows the photo to everyone who sees its wish (or project,
+or assessment); review puts it before the wish's (or project's community's) secretaries; risky removes it (the
+photo worker deletes the bytes) and tells the uploader.
 
 The push may come before the worker has written WeChat's trace_id onto the photo (the call and the push race),
 so the verdict is kept by trace_id and both sides call `settle`, each under the trace_id's advisory lock: whichever
@@ -16,6 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.joint.models import JointProject, JointProjectEvent
 from app.notifications.service import notify
 from app.orgs.queries import secretaries_of
 from app.photos.models import MediaVerdict, Photo, PhotoStatus
@@ -83,6 +85,15 @@ async def settle(session: AsyncSession, trace_id: str) -> None:
 
 async def to_review(session: AsyncSession, photo: Photo) -> None:
     await set_status(session, [photo.id], PhotoStatus.review)
+    if photo.joint_event_id is not None:  # a progress entry's: the community's side decides
+        project = await session.scalar(
+            select(JointProject)
+            .join(JointProjectEvent, JointProjectEvent.project_id == JointProject.id)
+            .where(JointProjectEvent.id == photo.joint_event_id)
+        )
+        if project is not None:
+            recipients = await secretaries_of(session, project.community_id)
+            await notify(session, recipients, "joint_photo_review", title=project.title)
     if photo.wish_id is None:
         return
     wish = await session.get(Wish, photo.wish_id)

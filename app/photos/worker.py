@@ -19,9 +19,11 @@ from app.auth.models import User
 from app.config import Settings
 from app.db import utcnow
 from app.photos.models import MediaVerdict, Photo, PhotoStatus
+from app.photos.service import unattached
 from app.photos.signing import signed_url
 from app.photos.storage import FULL_SUFFIX, THUMB_SUFFIX, Storage
 from app.photos.verdicts import record_trace, to_review
+from app.stars import documents
 from app.wechat.client import Scene, WeChatClient
 from app.wechat.errors import WeChatError, WeChatUnreachable
 
@@ -31,7 +33,7 @@ MAX_ATTEMPTS = 5
 LEASE = timedelta(seconds=60)
 # WeChat downloads the image some time after the call: the media_url lives this long.
 MEDIA_URL_SECONDS = 3600
-# An upload never attached to a wish within this time is removed (the mini-program gave up on it).
+# An upload never attached (to a wish, a progress entry, a self-score) within this time is removed: it was given up.
 ORPHAN_AFTER = timedelta(days=1)
 VERDICT_KEPT = timedelta(days=2)
 
@@ -55,6 +57,7 @@ class PhotoWorker:
         await self.send_checks()
         await self.review_overdue()
         await self.purge_removed()
+        await documents.purge(self.sessionmaker, self.storage)  # star evidence PDFs: the same store, the same sweep
 
     async def send_checks(self) -> int:
         claimed = await self._claim()
@@ -118,7 +121,7 @@ class PhotoWorker:
         async with self.sessionmaker() as session, session.begin():
             await session.execute(
                 update(Photo)
-                .where(Photo.wish_id.is_(None), Photo.status != PhotoStatus.removed)
+                .where(unattached(), Photo.status != PhotoStatus.removed)
                 .where(Photo.created_at < now - ORPHAN_AFTER)
                 .values(status=PhotoStatus.removed, status_at=now)
             )

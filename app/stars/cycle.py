@@ -12,10 +12,12 @@ from app.auth.principal import Principal
 from app.config import Settings
 from app.db import utcnow
 from app.errors import AppError, Forbidden, InvalidTransition, NotFound, ValidationFailed
+from app.notifications.service import notify
 from app.orgs.models import Level, Org
-from app.orgs.queries import subtree
+from app.orgs.queries import secretaries_of, subtree
 from app.stars import machine
 from app.stars.access import PUBLIC, Standing, facts_of, parties_of, visible_assessment
+from app.stars.decided import effective_stars, latest_stars
 from app.stars.machine import STARRED, AssessmentAction, AssessmentStatus, Party, Refusal
 from app.stars.models import Assessment, AssessmentEvent, IndicatorSet, Objection
 from app.stars.schemas import AnswerIn, AssessmentOut, CommunityStars, ObjectionIn, StepIn, YearStars
@@ -69,7 +71,28 @@ async def act(
         a.stars = body.stars
     stars = body.stars if action in (AssessmentAction.approve, AssessmentAction.correct) else None
     await record(session, a, principal, action, from_status, stars=stars, note=body.reason)
+    await _tell_community(session, standing, action, body.reason or "")
     return await assessment_out(session, standing)
+
+
+TOLD = {
+    AssessmentAction.send_back: "stars_sent_back",
+    AssessmentAction.review: "stars_reviewed",
+    AssessmentAction.publish: "stars_published",
+}
+
+
+async def _tell_community(session: AsyncSession, standing: Standing, action: AssessmentAction, reason: str) -> None:
+    """The community's secretaries hear when the street sends it back or passes it, and when the stars are out."""
+    kind = TOLD.get(action)
+    if kind is None:
+        return
+    stars = await effective_stars(session, standing.assessment.id)
+    title = f"{standing.community.name}{standing.indicator_set.year}年度评星定级"
+    name = f"{stars}星" if stars else ""
+    await notify(
+        session, await secretaries_of(session, standing.community.id), kind, title=title, name=name, reason=reason
+    )
 
 
 async def _check(
@@ -94,13 +117,7 @@ async def _within_quota(session: AsyncSession, indicator_set: IndicatorSet, a: A
         select(func.count()).select_from(Org).where(subtree(district.path), Org.level == Level.community)
     )
     limit = math.floor(pct * int(communities or 0) / 100)
-    latest = (
-        select(AssessmentEvent.stars)
-        .where(AssessmentEvent.assessment_id == Assessment.id, AssessmentEvent.stars.is_not(None))
-        .order_by(AssessmentEvent.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+    latest = latest_stars()
     taken = await session.scalar(
         select(func.count()).where(
             Assessment.set_id == indicator_set.id,
@@ -187,13 +204,7 @@ async def community_stars(session: AsyncSession, community_id: int) -> Community
         .where(AssessmentEvent.assessment_id == Assessment.id, AssessmentEvent.action == AssessmentAction.correct)
         .scalar_subquery()
     )
-    latest = (
-        select(AssessmentEvent.stars)
-        .where(AssessmentEvent.assessment_id == Assessment.id, AssessmentEvent.stars.is_not(None))
-        .order_by(AssessmentEvent.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+    latest = latest_stars()
     rows = await session.execute(
         select(IndicatorSet.year, latest, published_at, corrections)
         .select_from(Assessment)

@@ -147,3 +147,24 @@ class Objection(Base):
     answer: Mapped[str | None] = mapped_column(String(500))
     answered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class EvidenceDocument(Base):
+    """A PDF given as evidence for a people-scored item: its bytes in the store (STORAGE_URL) under `key`. Uploaded
+    first, then attached to one self-score; one never attached, or removed, is deleted by the photo worker."""
+
+    __tablename__ = "star_evidence_documents"
+    __table_args__ = (
+        Index("ix_star_evidence_documents_score_id", "score_id"),
+        Index("ix_star_evidence_documents_unattached", "created_at", postgresql_where=text("score_id IS NULL")),
+        Index("ix_star_evidence_documents_removed", "id", postgresql_where=text("removed_at IS NOT NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uploader_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    score_id: Mapped[int | None] = mapped_column(ForeignKey("star_scores.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    size_bytes: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    attached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -8,13 +8,14 @@ from app.auth.deps import CurrentUser, SettingsDep
 from app.db import SessionDep
 from app.errors import PROBLEM_RESPONSES, problem_doc
 from app.ids import IdPath, IdQuery
-from app.stars import cycle, service
+from app.stars import cycle, evidence, service
 from app.stars.access import visible_assessment
 from app.stars.machine import AssessmentAction
 from app.stars.schemas import (
     AnswerIn,
     AssessmentOut,
     CommunityStars,
+    EvidenceFiles,
     ItemReviewIn,
     ObjectionIn,
     ObjectionOut,
@@ -74,8 +75,18 @@ async def score_item(
     principal: CurrentUser,
     checker: ContentScreenDep,
 ) -> AssessmentOut:
-    """The community's points and evidence for an item scored by people; only in draft (else 409)."""
+    """The community's points and evidence for an item scored by people (`photo_ids`: its files after this PUT);
+    only in draft (else 409)."""
     return await service.score_item(session, checker, principal, assessment_id, indicator_id, body)
+
+
+@router.get("/assessments/{assessment_id}/scores/{indicator_id}/files", response_model=EvidenceFiles)
+async def evidence_files(
+    assessment_id: IdPath, indicator_id: IdPath, session: SessionDep, principal: CurrentUser, settings: SettingsDep
+) -> EvidenceFiles:
+    """The evidence photos and PDF documents of a people-scored item: for the community, the street and the district
+    (not public, even once published)."""
+    return await evidence.evidence_files(session, principal, settings, assessment_id, indicator_id)
 
 
 @router.put("/assessments/{assessment_id}/reviews/{indicator_id}", response_model=AssessmentOut)

@@ -5,6 +5,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.ids import Id
+from app.photos.schemas import PhotoOut
 from app.stars.machine import AssessmentAction, AssessmentStatus
 from app.stars.models import RATES, Measure
 from app.stats.schemas import OrgRef
@@ -67,7 +68,17 @@ class OpenIn(BaseModel):
 
 class ScoreIn(BaseModel):
     points: float = Field(ge=0, le=100, allow_inf_nan=False)
-    evidence: str = Field(min_length=1, max_length=500, description="what shows it (text; files once files exist)")
+    evidence: str = Field(min_length=1, max_length=500, description="what shows it, in words")
+    photo_ids: list[Id] | None = Field(
+        default=None,
+        max_length=9,
+        description="the item's evidence photos after this PUT (own uploads, POST /uploads); null: as they are",
+    )
+    document_ids: list[Id] | None = Field(
+        default=None,
+        max_length=9,
+        description="the item's PDF documents after this PUT (own uploads, POST /stars/documents); null: as they are",
+    )
 
 
 class ItemReviewIn(BaseModel):
@@ -162,3 +173,15 @@ class CommunityStars(BaseModel):
     community: OrgRef
     current: YearStars | None
     history: list[YearStars] = Field(description="newest year first, published years only")
+
+
+class DocumentOut(BaseModel):
+    id: int
+    size_bytes: int
+    created_at: datetime
+    url: str = Field(description="the PDF, a signed download URL good for PHOTO_URL_SECONDS")
+
+
+class EvidenceFiles(BaseModel):
+    items: list[PhotoOut] = Field(description="the photos, under the rules of photos on wishes")
+    documents: list[DocumentOut] = Field(description="the PDF documents")

@@ -16,6 +16,9 @@ from app.errors import Conflict, Forbidden, InvalidTransition, NotFound, Validat
 from app.orgs.models import Level, Org
 from app.stars import machine
 from app.stars.access import Standing, facts_of, parties_of, visible_assessment
+from app.stars.decided import effective_stars
+from app.stars.documents import set_documents
+from app.stars.evidence import set_files
 from app.stars.machine import AssessmentStatus, Party
 from app.stars.measure import measure, points
 from app.stars.models import Assessment, AssessmentEvent, Indicator, IndicatorSet, Objection, Score
@@ -183,6 +186,10 @@ async def score_item(
     _needs(standing, Party.community, machine.EDITABLE, "self-scoring")
     await session.refresh(score)
     score.self_points, score.evidence = body.points, body.evidence
+    if body.photo_ids is not None:
+        await set_files(session, score.id, body.photo_ids, principal.id)
+    if body.document_ids is not None:
+        await set_documents(session, score.id, body.document_ids, principal.id)
     await record(
         session,
         standing.assessment,
@@ -230,16 +237,6 @@ async def review_item(
         note=body.reason,
     )
     return await assessment_out(session, standing)
-
-
-async def effective_stars(session: AsyncSession, assessment_id: int) -> int | None:
-    """The last decision: the approval, or the latest correction after publication."""
-    return await session.scalar(
-        select(AssessmentEvent.stars)
-        .where(AssessmentEvent.assessment_id == assessment_id, AssessmentEvent.stars.is_not(None))
-        .order_by(AssessmentEvent.id.desc())
-        .limit(1)
-    )
 
 
 async def assessment_out(session: AsyncSession, standing: Standing) -> AssessmentOut:

@@ -106,6 +106,29 @@ async def _seat(world: World) -> tuple[dict[str, Any], Any]:
     return {"unit_id": await _unit(world)}, {"council_org_id": world.community, "committee_members": ["矩阵"]}
 
 
+async def _with_contact(world: World) -> tuple[dict[str, Any], Any]:
+    unit = await _unit(world)
+    user = await world.api.uid(f"matrix-contact-{next(_n)}")
+    await _ok(world, ADMIN, "POST", f"/api/v1/joint/units/{unit}/contacts", {"user_id": user})
+    return {"unit_id": unit, "user_id": user}, None
+
+
+async def _seated(world: World) -> tuple[dict[str, Any], Any]:
+    unit = await _unit(world)
+    body = {"council_org_id": world.community, "committee_members": ["矩阵"]}
+    await _ok(world, ADMIN, "POST", f"/api/v1/joint/units/{unit}/council", body)
+    return {"unit_id": unit, "council_org_id": world.community}, None
+
+
+async def _seat_edit(world: World) -> tuple[dict[str, Any], Any]:
+    ctx, _ = await _seated(world)
+    return ctx, {"committee_members": ["矩阵委员"]}
+
+
+async def _unit_edit(world: World) -> tuple[dict[str, Any], Any]:
+    return {"unit_id": await _unit(world)}, {"kind": "other"}
+
+
 async def _new_need(world: World) -> tuple[dict[str, Any], Any]:
     return {}, {"community_id": world.community, "title": "矩阵需求", "content": "矩阵"}
 
@@ -191,6 +214,10 @@ async def _submit(world: World) -> tuple[dict[str, Any], Any]:
     return {"assessment_id": a["id"], "action": "submit"}, None
 
 
+async def _document_id(world: World) -> tuple[dict[str, Any], Any]:
+    return {"document_id": 1}, None
+
+
 async def _community(world: World) -> tuple[dict[str, Any], Any]:
     return {"community_id": world.community}, None
 
@@ -207,6 +234,19 @@ JOINT_MATRIX: dict[tuple[str, str], tuple[Setup, dict[str, int]]] = {
         expect({"district_admin": 201, "secretary": 403}, 404),
     ),
     ("POST", f"{J}/units/{{unit_id}}/council"): (setup(_seat), expect({"district_admin": 201, "secretary": 403}, 404)),
+    ("PATCH", f"{J}/units/{{unit_id}}"): (setup(_unit_edit), expect({"district_admin": 200, "secretary": 403}, 404)),
+    ("DELETE", f"{J}/units/{{unit_id}}/contacts/{{user_id}}"): (
+        setup(_with_contact),
+        expect({"district_admin": 200, "secretary": 403}, 404),
+    ),
+    ("PATCH", f"{J}/units/{{unit_id}}/council/{{council_org_id}}"): (
+        setup(_seat_edit),
+        expect({"district_admin": 200, "secretary": 403}, 404),
+    ),
+    ("DELETE", f"{J}/units/{{unit_id}}/council/{{council_org_id}}"): (
+        setup(_seated),
+        expect({"district_admin": 200, "secretary": 403}, 404),
+    ),
     ("POST", f"{J}/needs"): (setup(_new_need), expect({"district_admin": 201, "secretary": 201}, 403)),
     ("GET", f"{J}/needs"): (setup(_needs), expect(SEES, 404)),
     ("POST", f"{J}/needs/{{need_id}}/claim"): (setup(_claim), expect({"district_admin": 403, "secretary": 403}, 404)),
@@ -219,6 +259,7 @@ JOINT_MATRIX: dict[tuple[str, str], tuple[Setup, dict[str, int]]] = {
     ("GET", f"{J}/projects"): (setup(_nothing), expect(SIGNED_IN, 200)),
     ("GET", f"{J}/projects/{{project_id}}"): (setup(_a_project), expect(SEES, 404)),
     ("POST", f"{J}/projects/{{project_id}}/{{action}}"): (setup(_drop), expect(SEES, 404)),
+    ("GET", f"{J}/projects/{{project_id}}/photos"): (setup(_a_project), expect(SEES, 404)),
     ("GET", f"{J}/figures"): (setup(_figures), expect(SEES, 404)),
     ("POST", f"{ST}/sets"): (setup(_new_set), expect({"district_admin": 201}, 403)),
     ("GET", f"{ST}/sets"): (setup(_sets), expect(SIGNED_IN, 200)),
@@ -229,6 +270,15 @@ JOINT_MATRIX: dict[tuple[str, str], tuple[Setup, dict[str, int]]] = {
         setup(_score),
         expect({"secretary": 200, "district_admin": 403}, 404),
     ),
+    # Evidence files: the community and its reviewers (the district admin is both street and district here).
+    ("GET", f"{ST}/assessments/{{assessment_id}}/scores/{{indicator_id}}/files"): (setup(_score), expect(SEES, 404)),
+    # A PDF upload needs a multipart file (this JSON body is refused once the caller may upload at all: 422); the
+    # bytes need a signed URL (without one, 422 for everyone).
+    ("POST", f"{ST}/documents"): (
+        setup(_nothing),
+        expect({"secretary": 422, "secretary_elsewhere": 422, "admin_elsewhere": 422, "district_admin": 422}, 403),
+    ),
+    ("GET", "/media/documents/{document_id}"): (setup(_document_id), expect({"anonymous": 422}, 422)),
     ("PUT", f"{ST}/assessments/{{assessment_id}}/reviews/{{indicator_id}}"): (
         setup(_review),
         expect({"secretary": 403, "district_admin": 200}, 404),

@@ -757,7 +757,8 @@ export interface paths {
         put?: never;
         /**
          * keep or remove a photo in review
-         * @description For the wish's secretaries / admins: a photo WeChat did not clear in time (or asked a person about).
+         * @description A photo WeChat did not clear in time (or asked a person about): the wish's secretaries / admins decide; on a
+         *     joint project's progress entry the community's side; on star rating evidence the street's reviewers.
          */
         post: operations["review_api_v1_photos__photo_id__review_post"];
         delete?: never;
@@ -1782,7 +1783,55 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
+        /**
+         * Edit Unit
+         * @description Rename or reclassify the unit (admin over its org); the name goes through WeChat's content check.
+         */
+        patch: operations["edit_unit_api_v1_joint_units__unit_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/joint/units/{unit_id}/contacts/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove Contact
+         * @description The user no longer acts for the unit (admin over the unit's org); not a contact of it: 404.
+         */
+        delete: operations["remove_contact_api_v1_joint_units__unit_id__contacts__user_id__delete"];
+        options?: never;
+        head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/joint/units/{unit_id}/council/{council_org_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Leave Council
+         * @description The unit leaves that street's or community's 党建联席会 (admin over the unit and over the council's org).
+         */
+        delete: operations["leave_council_api_v1_joint_units__unit_id__council__council_org_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Edit Seat
+         * @description Change the unit's 兼职委员 on that council (admin over the unit and over the council's org).
+         */
+        patch: operations["edit_seat_api_v1_joint_units__unit_id__council__council_org_id__patch"];
         trace?: never;
     };
     "/api/v1/joint/units/{unit_id}/contacts": {
@@ -1950,6 +1999,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/joint/projects/{project_id}/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Project Photos
+         * @description The photos of its progress entries (each with its `joint_event_id`): both sides and staff over the
+         *     community; a photo shows once WeChat's image check passed it (before that, to its uploader).
+         */
+        get: operations["project_photos_api_v1_joint_projects__project_id__photos_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/joint/projects/{project_id}/{action}": {
         parameters: {
             query?: never;
@@ -1962,7 +2032,8 @@ export interface paths {
         /**
          * Act
          * @description Move the project through the table (README's diagram): not from this status `409 invalid_transition`, not
-         *     for your side `403`, not visible `404`. `progress` needs `note`, `drop` a `reason`, `rate` a `score`.
+         *     for your side `403`, not visible `404`. `progress` needs `note` (and may carry `photo_ids`), `drop` a
+         *     `reason`, `rate` a `score`.
          */
         post: operations["act_api_v1_joint_projects__project_id___action__post"];
         delete?: never;
@@ -2070,9 +2141,31 @@ export interface paths {
         get?: never;
         /**
          * Score Item
-         * @description The community's points and evidence for an item scored by people; only in draft (else 409).
+         * @description The community's points and evidence for an item scored by people (`photo_ids`: its files after this PUT);
+         *     only in draft (else 409).
          */
         put: operations["score_item_api_v1_stars_assessments__assessment_id__scores__indicator_id__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stars/assessments/{assessment_id}/scores/{indicator_id}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Evidence Files
+         * @description The evidence photos and PDF documents of a people-scored item: for the community, the street and the district
+         *     (not public, even once published).
+         */
+        get: operations["evidence_files_api_v1_stars_assessments__assessment_id__scores__indicator_id__files_get"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -2173,6 +2266,43 @@ export interface paths {
          * @description The community page of the mini-program: its published stars now and by year.
          */
         get: operations["community_stars_api_v1_stars_communities__community_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stars/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * upload a PDF evidence document (name 'file')
+         * @description A community's secretaries and admins only; the id goes in `document_ids` of a self-score.
+         */
+        post: operations["upload_document_api_v1_stars_documents_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/media/documents/{document_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** an evidence document's bytes, by signed URL */
+        get: operations["document_file_media_documents__document_id__get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2421,6 +2551,11 @@ export interface components {
             score?: number | null;
             /** Comment */
             comment?: string | null;
+            /**
+             * Photo Ids
+             * @description `progress` only: the caller's own uploads (POST /uploads)
+             */
+            photo_ids?: number[];
         };
         /**
          * Action
@@ -3060,6 +3195,23 @@ export interface components {
             /** Note */
             note?: string | null;
         };
+        /** DocumentOut */
+        DocumentOut: {
+            /** Id */
+            id: number;
+            /** Size Bytes */
+            size_bytes: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Url
+             * @description the PDF, a signed download URL good for PHOTO_URL_SECONDS
+             */
+            url: string;
+        };
         /** EmptyIn */
         EmptyIn: Record<string, never>;
         /** EntryOut */
@@ -3119,6 +3271,19 @@ export interface components {
              * Format: date-time
              */
             at: string;
+        };
+        /** EvidenceFiles */
+        EvidenceFiles: {
+            /**
+             * Items
+             * @description the photos, under the rules of photos on wishes
+             */
+            items: components["schemas"]["PhotoOut"][];
+            /**
+             * Documents
+             * @description the PDF documents
+             */
+            documents: components["schemas"]["DocumentOut"][];
         };
         /**
          * ExportFormat
@@ -3881,6 +4046,16 @@ export interface components {
             id: number;
             /** Wish Id */
             wish_id: number | null;
+            /**
+             * Joint Event Id
+             * @description the joint project's progress entry it shows
+             */
+            joint_event_id?: number | null;
+            /**
+             * Star Score Id
+             * @description the star rating self-score it is evidence for
+             */
+            star_score_id?: number | null;
             stage: components["schemas"]["PhotoStage"] | null;
             /** @description pending: only the uploader sees it until WeChat's image check passes */
             status: components["schemas"]["PhotoStatus"];
@@ -3916,10 +4091,10 @@ export interface components {
         };
         /**
          * PhotoStage
-         * @description Which moment of the wish a photo shows.
+         * @description Which moment of the wish a photo shows, or which other record it belongs to.
          * @enum {string}
          */
-        PhotoStage: "order" | "result" | "reopen";
+        PhotoStage: "order" | "result" | "reopen" | "progress" | "evidence";
         /**
          * PhotoStatus
          * @description WeChat's image check (wxa/media_check_async) decides: until it passes only the uploader sees the photo.
@@ -4073,6 +4248,8 @@ export interface components {
         };
         /** ProjectEventOut */
         ProjectEventOut: {
+            /** Id */
+            id: number;
             /** Action */
             action: string;
             from_status: components["schemas"]["ProjectStatus"] | null;
@@ -4519,9 +4696,19 @@ export interface components {
             points: number;
             /**
              * Evidence
-             * @description what shows it (text; files once files exist)
+             * @description what shows it, in words
              */
             evidence: string;
+            /**
+             * Photo Ids
+             * @description the item's evidence photos after this PUT (own uploads, POST /uploads); null: as they are
+             */
+            photo_ids?: number[] | null;
+            /**
+             * Document Ids
+             * @description the item's PDF documents after this PUT (own uploads, POST /stars/documents); null: as they are
+             */
+            document_ids?: number[] | null;
         };
         /** ScoreOut */
         ScoreOut: {
@@ -4569,6 +4756,14 @@ export interface components {
              * Format: date-time
              */
             joined_at: string;
+        };
+        /** SeatPatch */
+        SeatPatch: {
+            /**
+             * Committee Members
+             * @description 兼职委员: their names, as they now are
+             */
+            committee_members: string[];
         };
         /** ServiceProjectIn */
         ServiceProjectIn: {
@@ -5196,6 +5391,15 @@ export interface components {
             contacts?: components["schemas"]["ContactOut"][];
             /** Council Seats */
             council_seats?: components["schemas"]["SeatOut"][];
+        };
+        /**
+         * UnitPatch
+         * @description What an admin over the unit's org may change of it; at least one field.
+         */
+        UnitPatch: {
+            /** Name */
+            name?: string | null;
+            kind?: components["schemas"]["UnitKind"] | null;
         };
         /** UserOut */
         UserOut: {
@@ -30200,6 +30404,945 @@ export interface operations {
             };
         };
     };
+    edit_unit_api_v1_joint_units__unit_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnitPatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    remove_contact_api_v1_joint_units__unit_id__contacts__user_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_id: number;
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    leave_council_api_v1_joint_units__unit_id__council__council_org_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_id: number;
+                council_org_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    edit_seat_api_v1_joint_units__unit_id__council__council_org_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_id: number;
+                council_org_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SeatPatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
     add_contact_api_v1_joint_units__unit_id__contacts_post: {
         parameters: {
             query?: never;
@@ -32554,6 +33697,238 @@ export interface operations {
             };
         };
     };
+    project_photos_api_v1_joint_projects__project_id__photos_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhotoList"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
     act_api_v1_joint_projects__project_id___action__post: {
         parameters: {
             query?: never;
@@ -34430,6 +35805,239 @@ export interface operations {
             };
         };
     };
+    evidence_files_api_v1_stars_assessments__assessment_id__scores__indicator_id__files_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assessment_id: number;
+                indicator_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidenceFiles"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid_transition, conflict, quota_exceeded (approve / correct), open_objection (publish) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
     review_item_api_v1_stars_assessments__assessment_id__reviews__indicator_id__put: {
         parameters: {
             query?: never;
@@ -35487,6 +37095,481 @@ export interface operations {
                 };
             };
             /** @description invalid_transition, conflict, quota_exceeded (approve / correct), open_objection (publish) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description request body larger than MAX_BODY_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description invalid input (code validation_error, with errors[]) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    upload_document_api_v1_stars_documents_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description a PDF
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentOut"];
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not found, or not visible to you (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description over PHOTO_MAX_BYTES (code too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description not a whole PDF (invalid_document) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+        };
+    };
+    document_file_media_documents__document_id__get: {
+        parameters: {
+            query: {
+                exp: number;
+                sig: string;
+            };
+            header?: never;
+            path: {
+                document_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description missing, bad or expired token (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description visible, but not for your role (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description unknown, removed or badly signed */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
+            /** @description conflict: invalid_transition, already_taken, conflict */
             409: {
                 headers: {
                     [name: string]: unknown;
