@@ -135,6 +135,7 @@ class CheckinCodeOut(BaseModel):
     code: str = Field(description="show it as a QR code; it changes every `seconds`")
     expires_at: datetime = Field(description="when the next code is due (the old one is taken one window more)")
     seconds: int
+    svg: str = Field(description="the same code drawn as a QR code, an SVG document (scales to any screen)")
 
 
 class MakeupIn(ActivityReasonIn):

@@ -13,6 +13,7 @@ from app.db import create_sessionmaker
 from app.members.models import ServiceRecord
 from app.supervision.sweeper import sweep_once
 from tests.activities.conftest import BASE, M2, Acts, M, S, iso, now
+from tests.activities.test_codes import dark_cells, qr_cells
 from tests.helpers import Api, assert_problem
 
 PLACE = {"lat": 38.2850, "lng": 109.7330}
@@ -35,6 +36,7 @@ async def test_the_organiser_shows_a_code_and_the_volunteer_checks_in_and_out(
     shown = await api.get(S, f"{BASE}/{activity['id']}/checkin-code")
     assert shown.status_code == 200 and shown.json()["seconds"] == 30
     code = shown.json()["code"]
+    assert dark_cells(shown.json()["svg"]) == qr_cells(code)  # the picture is of this very code
     assert_problem(await acts.do(M, activity["id"], "check-out", {"code": code}), 409, "not_checked_in")
     checked_in = await acts.do(M, activity["id"], "check-in", {"code": code})
     assert checked_in.status_code == 200 and checked_in.json()["status"] == "checked_in"
