@@ -79,6 +79,7 @@ class SignupOut(BaseModel):
 
 class RosterRow(SignupOut):
     name: str = Field(description="the member's real name, else the WeChat nickname")
+    allowed_actions: list[ActivityAction] = Field(description="the organiser's on this sign-up: correct_hours")
 
 
 class ActivityOut(BaseModel):
@@ -160,6 +161,9 @@ class MakeupOut(BaseModel):
     decided_at: datetime | None
     decision_note: str | None
     created_at: datetime
+    allowed_actions: list[ActivityAction] = Field(
+        default_factory=list, description="the caller's on this request now: decide_makeup (the organiser's)"
+    )
 
 
 class CorrectionIn(ActivityReasonIn):

@@ -127,6 +127,9 @@ async def test_makeup_approved_records_the_scans_and_credits_hours(api: Api, act
     ask_in = {"kind": "check_in", "at": iso(t - timedelta(hours=2)), "reason": "手机没电了"}
     made = await acts.do(M, aid, "makeups", ask_in)
     assert made.status_code == 201, made.text
+    waiting = (await api.get(S, f"{BASE}/{aid}/makeups")).json()
+    assert [m["allowed_actions"] for m in waiting] == [["decide_makeup"]]  # the organiser's button on the row
+    assert (await api.get(M, f"{BASE}/{aid}/makeups")).json()[0]["allowed_actions"] == []
     assert_problem(await acts.do(M, aid, "makeups", ask_in), 409, "conflict")  # one waiting per kind
     ask_out = {"kind": "check_out", "at": iso(t - timedelta(minutes=30)), "reason": "忘记签退"}
     assert_problem(await acts.do(M, aid, "makeups", ask_out), 409, "invalid_transition")  # not checked in yet
@@ -143,6 +146,8 @@ async def test_makeup_approved_records_the_scans_and_credits_hours(api: Api, act
     assert await _records(session, aid) == [("activity", 90, None)]
     mine = await api.get(M, f"{BASE}/{aid}/makeups")
     assert [m["status"] for m in mine.json()] == ["approved", "approved"]
+    decided = (await api.get(S, f"{BASE}/{aid}/makeups")).json()
+    assert [m["allowed_actions"] for m in decided] == [[], []]
     assert (await api.get(M2, f"{BASE}/{aid}/makeups")).json() == []
 
 
@@ -153,6 +158,7 @@ async def test_a_refused_makeup_changes_nothing(api: Api, acts: Acts, session: A
     refused = await acts.do(S, aid, f"makeups/{made.json()['id']}/refuse", {"note": "现场未见"})
     assert refused.json()["status"] == "refused" and refused.json()["decision_note"] == "现场未见"
     assert (await api.get(M, f"{BASE}/{aid}")).json()["my_signup"]["status"] == "signed_up"
+    assert (await api.get(S, f"{BASE}/{aid}/signups")).json()[0]["allowed_actions"] == []  # nothing to correct
     assert_problem(await acts.do(S, aid, "makeups/2147483647/approve"), 404, "not_found")
 
 
@@ -173,4 +179,5 @@ async def test_corrections_are_ledger_rows_within_the_length(api: Api, acts: Act
     assert await _records(session, aid) == [("activity", 0, None), ("correction", 90, "提前到场布置")]
     roster = (await api.get(S, f"{BASE}/{aid}/signups")).json()
     assert roster[0]["minutes"] == 90 and roster[0]["status"] == "checked_out" and roster[0]["name"]
+    assert roster[0]["allowed_actions"] == ["correct_hours"]
     assert_problem(await api.get(M, f"{BASE}/{aid}/signups"), 403, "forbidden")

@@ -3095,6 +3095,11 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /**
+             * Allowed Actions
+             * @description the caller's on this request now: decide_makeup (the organiser's)
+             */
+            allowed_actions?: components["schemas"]["ActivityAction"][];
         };
         /**
          * MakeupStatus
@@ -4026,6 +4031,11 @@ export interface components {
              * @description the member's real name, else the WeChat nickname
              */
             name: string;
+            /**
+             * Allowed Actions
+             * @description the organiser's on this sign-up: correct_hours
+             */
+            allowed_actions: components["schemas"]["ActivityAction"][];
         };
         /** ScanIn */
         ScanIn: {
