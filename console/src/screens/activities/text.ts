@@ -2,7 +2,7 @@
 export const t = {
   title: '志愿活动',
   create: '发布活动',
-  tabs: { published: '进行中', finished: '已结束', cancelled: '已取消', all: '全部' } as Record<string, string>,
+  tabs: { published: '当前活动', finished: '已结束', cancelled: '已取消', all: '全部' } as Record<string, string>,
   status: { published: '报名中', finished: '已结束', cancelled: '已取消' } as Record<string, string>,
   phase: { upcoming: '未开始', today: '今天', running: '进行中', ended: '已过结束时间' } as Record<string, string>,
   attendance: {
