@@ -34,7 +34,7 @@ async def test_the_demo_activities_roster_and_makeup_as_the_console_reads_them(a
         ("王志强", "signed_up", 0),
     ]
     today = by_title["居民健康屋义诊"]
-    assert today["taken"] == 2 and "finish" in today["allowed_actions"]
+    assert today["taken"] == 2 and "finish" in today["allowed_actions"] and today["makeups_waiting"] == 1
     (waiting,) = (await api.get(S, f"/api/v1/activities/{today['id']}/makeups")).json()
     assert waiting["status"] == "pending" and waiting["allowed_actions"] == ["decide_makeup"]
     approved = await api.post(S, f"/api/v1/activities/{today['id']}/makeups/{waiting['id']}/approve", {})

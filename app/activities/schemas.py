@@ -104,6 +104,7 @@ class ActivityOut(BaseModel):
     created_by: int
     my_signup: SignupOut | None
     allowed_actions: list[ActivityAction]
+    makeups_waiting: int | None = Field(description="补卡 requests waiting for a decision (the organiser's; else null)")
 
 
 class SignupIn(BaseModel):

@@ -129,6 +129,8 @@ async def test_makeup_approved_records_the_scans_and_credits_hours(api: Api, act
     assert made.status_code == 201, made.text
     waiting = (await api.get(S, f"{BASE}/{aid}/makeups")).json()
     assert [m["allowed_actions"] for m in waiting] == [["decide_makeup"]]  # the organiser's button on the row
+    assert (await api.get(S, f"{BASE}/{aid}")).json()["makeups_waiting"] == 1
+    assert (await api.get(M, f"{BASE}/{aid}")).json()["makeups_waiting"] is None  # the organiser's figure
     assert (await api.get(M, f"{BASE}/{aid}/makeups")).json()[0]["allowed_actions"] == []
     assert_problem(await acts.do(M, aid, "makeups", ask_in), 409, "conflict")  # one waiting per kind
     ask_out = {"kind": "check_out", "at": iso(t - timedelta(minutes=30)), "reason": "忘记签退"}
@@ -148,6 +150,8 @@ async def test_makeup_approved_records_the_scans_and_credits_hours(api: Api, act
     assert [m["status"] for m in mine.json()] == ["approved", "approved"]
     decided = (await api.get(S, f"{BASE}/{aid}/makeups")).json()
     assert [m["allowed_actions"] for m in decided] == [[], []]
+    listed = (await api.get(S, f"{BASE}?status=published")).json()["items"]
+    assert [a["makeups_waiting"] for a in listed if a["id"] == aid] == [0]
     assert (await api.get(M2, f"{BASE}/{aid}/makeups")).json() == []
 
 

@@ -2244,6 +2244,11 @@ export interface components {
             my_signup: components["schemas"]["SignupOut"] | null;
             /** Allowed Actions */
             allowed_actions: components["schemas"]["ActivityAction"][];
+            /**
+             * Makeups Waiting
+             * @description 补卡 requests waiting for a decision (the organiser's; else null)
+             */
+            makeups_waiting: number | null;
         };
         /** ActivityReasonIn */
         ActivityReasonIn: {

@@ -33,6 +33,7 @@ test('publish an activity, its roster, the rotating check-in code and the live c
   await page.locator('[data-test="nav-activities"]').click()
   await row(page, 'activities', '居民健康屋义诊').waitFor()
   await row(page, 'activities', '智能手机课助教').waitFor()
+  await row(page, 'activities', '居民健康屋义诊').locator('[data-test="makeups-waiting"]', { hasText: '1 条补卡待审' }).waitFor()
   assert.equal(await row(page, 'activities', '环境整治').count(), 0, 'the finished one is under 已结束')
   await shot(page, 'volunteering-01-list')
 

@@ -35,6 +35,7 @@ export const t = {
     decision: '处理',
   },
   empty: '暂无活动',
+  makeupsWaiting: (n: number) => `${n} 条补卡待审`,
   more: '加载更多',
   pick: '请选择社区',
   form: {
