@@ -5,7 +5,7 @@
 // 爱心超市's waiting order collected and a new item. Screenshots at 1366×768 (volunteering-*.png).
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import { api, login, newPage, pickIn, shot, startBrowser, startServer } from './live.mjs'
+import { api, chooseOption, login, newPage, pickIn, shot, startBrowser, startServer } from './live.mjs'
 
 let server
 let browser
@@ -168,5 +168,19 @@ test('the 爱心超市: a waiting order collected, a new item on the shelf', asy
   const zhang = await login(server.url, 'demo-member-jinyang-1')
   const mine = await api(server.url, zhang.token, 'GET', '/api/v1/shop/redemptions')
   assert.equal(mine.find((r) => r.item_name === '洗衣液').status, 'collected')
+  assert.deepEqual(errors, [])
+})
+
+test('the district admin picks a community and reads its activities', async () => {
+  const { page, errors } = await newPage(browser, server.url)
+  await pickIn(page, 'demo-admin')
+  await page.locator('[data-test="nav-activities"]').click()
+  await chooseOption(page, 'community-picker', '金阳社区')
+  await row(page, 'activities', '居民健康屋义诊').click()
+  await page.locator('[data-test="activity-title"]', { hasText: '居民健康屋义诊' }).waitFor()
+  assert.match(page.url(), /community=\d+/, 'the community stays in the URL')
+  await page.locator('a.back').click()
+  await row(page, 'activities', '智能手机课助教').waitFor()
+  await shot(page, 'volunteering-11-admin')
   assert.deepEqual(errors, [])
 })
