@@ -12,10 +12,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import io
 import math
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+
+import segno
 
 PREFIX = "xy1"
 _SIG_BYTES = 16
@@ -82,3 +85,10 @@ def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
     dp, dl = p2 - p1, math.radians(lng2 - lng1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+def qr_svg(text: str) -> str:
+    """The code as a QR code in SVG (scalable: the console draws it full-screen without a QR library of its own)."""
+    buf = io.BytesIO()
+    segno.make(text, error="m").save(buf, kind="svg", xmldecl=False, omitsize=True, border=4, nl=False)
+    return buf.getvalue().decode()

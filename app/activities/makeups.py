@@ -10,10 +10,19 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.activities import schemas as s
-from app.activities.access import require, standing
+from app.activities.access import checks_of, require, standing
 from app.activities.attendance import check_makeup_time, credit
 from app.activities.errors import ActivityRefused
-from app.activities.machine import MAKEUP_FROM, MAKEUP_INTO, ActivityAction, Attendance, MakeupStatus, Party, Refusal
+from app.activities.machine import (
+    MAKEUP_FROM,
+    MAKEUP_INTO,
+    ActivityAction,
+    Attendance,
+    MakeupStatus,
+    Party,
+    Refusal,
+    decide,
+)
 from app.activities.models import Activity, Makeup, Signup
 from app.activities.present import makeup_out
 from app.auth.principal import Principal
@@ -56,12 +65,20 @@ async def list_makeups(
 ) -> list[s.MakeupOut]:
     """The organiser sees every request of the activity; a volunteer their own."""
     st = await standing(session, principal, activity_id)
-    query = select(Makeup, Signup.user_id).join(Signup, Signup.id == Makeup.signup_id)
+    query = select(Makeup, Signup.user_id, Signup.status).join(Signup, Signup.id == Makeup.signup_id)
     query = query.where(Makeup.activity_id == activity_id)
     if Party.organiser not in st.parties:
         query = query.where(Signup.user_id == principal.id)
     rows = await session.execute(query.order_by(Makeup.id))
-    return [makeup_out(m, uid) for m, uid in rows]
+    checks = checks_of(st.activity, now)
+
+    def actions(makeup: Makeup, attendance: str) -> list[ActivityAction]:
+        """Deciding: a waiting request whose sign-up is still where the make-up starts from, if the table allows."""
+        decision = decide(st.activity.status, ActivityAction.decide_makeup, st.parties, Attendance(attendance), checks)
+        fits = makeup.status == MakeupStatus.pending and attendance == MAKEUP_FROM[makeup.kind]
+        return [ActivityAction.decide_makeup] if fits and decision.allowed else []
+
+    return [makeup_out(m, uid).model_copy(update={"allowed_actions": actions(m, att)}) for m, uid, att in rows]
 
 
 async def decide_makeup(

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.activities import schemas as s
 from app.activities.access import Standing, checks_of
-from app.activities.machine import allowed_actions
+from app.activities.machine import MakeupStatus, Party, allowed_actions
 from app.activities.models import Makeup, Position, Signup
 from app.members.models import ServiceRecord
 
@@ -43,6 +43,18 @@ def signup_out(signup: Signup, minutes: int) -> s.SignupOut:
     )
 
 
+async def makeups_waiting(session: AsyncSession, activity_ids: Collection[int]) -> dict[int, int]:
+    """How many 补卡 requests wait for the organiser, per activity."""
+    if not activity_ids:
+        return {}
+    rows = await session.execute(
+        select(Makeup.activity_id, func.count())
+        .where(Makeup.activity_id.in_(activity_ids), Makeup.status == MakeupStatus.pending)
+        .group_by(Makeup.activity_id)
+    )
+    return {aid: int(n) for aid, n in rows}
+
+
 async def positions_of(session: AsyncSession, activity_ids: Collection[int]) -> dict[int, list[Position]]:
     found: dict[int, list[Position]] = {a: [] for a in activity_ids}
     rows = await session.scalars(
@@ -59,7 +71,9 @@ async def positions_of(session: AsyncSession, activity_ids: Collection[int]) -> 
 _AUDIENCES: dict[str, s.Audience] = {"members": "members", "residents": "residents", "team": "team"}
 
 
-def activity_out(st: Standing, positions: list[Position], minutes: int, now: datetime) -> s.ActivityOut:
+def activity_out(
+    st: Standing, positions: list[Position], minutes: int, now: datetime, waiting: int = 0
+) -> s.ActivityOut:
     a = st.activity
     return s.ActivityOut(
         id=a.id,
@@ -84,13 +98,15 @@ def activity_out(st: Standing, positions: list[Position], minutes: int, now: dat
         created_by=a.created_by,
         my_signup=signup_out(st.signup, minutes) if st.signup is not None else None,
         allowed_actions=allowed_actions(a.status, st.parties, st.attendance, checks_of(a, now)),
+        makeups_waiting=waiting if Party.organiser in st.parties else None,
     )
 
 
 async def present(session: AsyncSession, st: Standing, now: datetime) -> s.ActivityOut:
     positions = (await positions_of(session, [st.activity.id]))[st.activity.id]
     minutes = (await minutes_of(session, [st.signup.id])).get(st.signup.id, 0) if st.signup else 0
-    return activity_out(st, positions, minutes, now)
+    waiting = (await makeups_waiting(session, [st.activity.id])).get(st.activity.id, 0)
+    return activity_out(st, positions, minutes, now, waiting)
 
 
 def makeup_out(makeup: Makeup, user_id: int) -> s.MakeupOut:

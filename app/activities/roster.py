@@ -6,11 +6,13 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.activities import schemas as s
-from app.activities.access import require_organiser, standing
+from app.activities.access import checks_of, require_organiser, standing
+from app.activities.machine import ActivityAction, Attendance, decide
 from app.activities.models import Signup
 from app.activities.present import minutes_of, signup_out
 from app.auth.models import User
 from app.auth.principal import Principal
+from app.db import utcnow
 from app.members.models import Member
 
 
@@ -28,6 +30,17 @@ async def roster(session: AsyncSession, principal: Principal, activity_id: int) 
         )
     ).all()
     minutes = await minutes_of(session, [su.id for su, _ in rows])
+    checks = checks_of(st.activity, utcnow())
+
+    def actions(su: Signup) -> list[ActivityAction]:
+        correct = ActivityAction.correct_hours
+        return (
+            [correct] if decide(st.activity.status, correct, st.parties, Attendance(su.status), checks).allowed else []
+        )
+
     return [
-        s.RosterRow(**signup_out(su, minutes.get(su.id, 0)).model_dump(), name=str(person or "")) for su, person in rows
+        s.RosterRow(
+            **signup_out(su, minutes.get(su.id, 0)).model_dump(), name=str(person or ""), allowed_actions=actions(su)
+        )
+        for su, person in rows
     ]

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.activities import attendance, makeups, service
 from app.activities import schemas as s
 from app.activities.access import require, require_organiser, standing
-from app.activities.codes import make_code, signing_key
+from app.activities.codes import make_code, qr_svg, signing_key
 from app.activities.machine import ActivityAction, ActivityStatus
 from app.activities.models import Signup
 from app.activities.present import minutes_of, present, signup_out
@@ -118,7 +118,9 @@ async def checkin_code(
     key = signing_key(settings.checkin_secret, settings.secret_key)
     code = make_code(key, activity_id, utcnow(), settings.checkin_code_seconds)
     expires = datetime.fromtimestamp(code.expires_at, UTC)
-    return s.CheckinCodeOut(code=code.text, expires_at=expires, seconds=settings.checkin_code_seconds)
+    return s.CheckinCodeOut(
+        code=code.text, expires_at=expires, seconds=settings.checkin_code_seconds, svg=qr_svg(code.text)
+    )
 
 
 async def _scanned(session: AsyncSession, signup: Signup) -> s.SignupOut:

@@ -92,6 +92,7 @@ class SignupOut(BaseModel):
 
 class RosterRow(SignupOut):
     name: str = Field(description="the member's real name, else the WeChat nickname")
+    allowed_actions: list[ActivityAction] = Field(description="the organiser's on this sign-up: correct_hours")
 
 
 class ActivityOut(BaseModel):
@@ -117,6 +118,7 @@ class ActivityOut(BaseModel):
     created_by: int
     my_signup: SignupOut | None
     allowed_actions: list[ActivityAction]
+    makeups_waiting: int | None = Field(description="补卡 requests waiting for a decision (the organiser's; else null)")
 
 
 class SignupIn(BaseModel):
@@ -149,6 +151,7 @@ class CheckinCodeOut(BaseModel):
     code: str = Field(description="show it as a QR code; it changes every `seconds`")
     expires_at: datetime = Field(description="when the next code is due (the old one is taken one window more)")
     seconds: int
+    svg: str = Field(description="the same code drawn as a QR code, an SVG document (scales to any screen)")
 
 
 class MakeupIn(ActivityReasonIn):
@@ -173,6 +176,9 @@ class MakeupOut(BaseModel):
     decided_at: datetime | None
     decision_note: str | None
     created_at: datetime
+    allowed_actions: list[ActivityAction] = Field(
+        default_factory=list, description="the caller's on this request now: decide_makeup (the organiser's)"
+    )
 
 
 class CorrectionIn(ActivityReasonIn):

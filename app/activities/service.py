@@ -21,7 +21,7 @@ from app.activities.attendance import close_open_attendance
 from app.activities.errors import ActivityRefused, Full
 from app.activities.machine import ActivityAction, ActivityStatus, Attendance, Refusal
 from app.activities.models import LIVE_SIGNUP_SQL, Activity, Position, Signup
-from app.activities.present import activity_out, minutes_of, positions_of
+from app.activities.present import activity_out, makeups_waiting, minutes_of, positions_of
 from app.auth.permissions import Permission
 from app.auth.principal import Principal
 from app.errors import Forbidden, ValidationFailed
@@ -115,12 +115,14 @@ async def list_activities(
     positions = await positions_of(session, ids)
     minutes = await minutes_of(session, [su.id for su in signups.values()])
     ties = await ties_of(session, principal.id, {a.team_id for a, _ in rows if a.team_id is not None})
+    waiting = await makeups_waiting(session, ids)
     items = []
     for activity, path in rows[:limit]:
         su = signups.get(activity.id)
         tie = ties.get(activity.team_id, NO_TIE) if activity.team_id is not None else NO_TIE
         st = Standing(activity, path, su, parties_of(principal, activity, path, su, tie), tie)
-        items.append(activity_out(st, positions[activity.id], minutes.get(su.id, 0) if su else 0, now))
+        mins = minutes.get(su.id, 0) if su else 0
+        items.append(activity_out(st, positions[activity.id], mins, now, waiting.get(activity.id, 0)))
     return items, ids
 
 

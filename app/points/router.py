@@ -62,6 +62,12 @@ async def adjust(
     return await service.adjust(session, principal, community_id, body, utcnow())
 
 
+@router.get("/communities/{community_id}/points-balances", response_model=list[s.HolderOut])
+async def community_balances(community_id: IdPath, session: SessionDep, principal: CurrentUser) -> list[s.HolderOut]:
+    """Every balance in the community, for its secretary deciding a bonus or a deduction."""
+    return await service.balances(session, principal, community_id)
+
+
 @router.get("/communities/{community_id}/shop/items", response_model=list[s.ItemOut])
 async def list_items(community_id: IdPath, session: SessionDep, principal: CurrentUser) -> list[s.ItemOut]:
     """The community's 爱心超市 (staff also see the items taken off the shelf)."""

@@ -53,6 +53,13 @@ class BalanceOut(BaseModel):
     balance: int
 
 
+class HolderOut(BaseModel):
+    """One person's balance in a community, as its staff see it."""
+
+    user_id: int
+    balance: int
+
+
 class ItemIn(BaseModel):
     name: str = Field(min_length=1, max_length=40)
     price: int = Field(ge=1, le=MAX_POINTS)

@@ -80,6 +80,17 @@ async def adjust(
     return s.AdjustmentOut(entry=entry_out(entry), balance=balance)
 
 
+async def balances(session: AsyncSession, principal: Principal, community_id: int) -> list[s.HolderOut]:
+    """Everyone's balance in the community (its staff only), highest first."""
+    await community_for(session, principal, community_id, manage=True)
+    rows = await session.scalars(
+        select(PointsBalance)
+        .where(PointsBalance.community_id == community_id)
+        .order_by(PointsBalance.balance.desc(), PointsBalance.user_id)
+    )
+    return [s.HolderOut(user_id=b.user_id, balance=b.balance) for b in rows]
+
+
 async def my_balances(session: AsyncSession, principal: Principal) -> list[s.BalanceOut]:
     rows = await session.scalars(
         select(PointsBalance).where(PointsBalance.user_id == principal.id).order_by(PointsBalance.community_id)

@@ -16,6 +16,16 @@ export const router = createRouter({
     { path: '/figures', component: () => import('./screens/figures/FiguresScreen.vue') },
     { path: '/supervision', component: () => import('./screens/figures/SupervisionScreen.vue') },
     { path: '/ranking', component: () => import('./screens/figures/RankingScreen.vue') },
+    // Volunteering: activities (their roster, 补卡, the full-screen check-in code), 积分, the 爱心超市.
+    { path: '/activities', component: () => import('./screens/activities/ActivitiesScreen.vue') },
+    { path: '/activities/:id(\\d+)', component: () => import('./screens/activities/ActivityScreen.vue') },
+    {
+      path: '/activities/:id(\\d+)/checkin',
+      component: () => import('./screens/activities/CheckinScreen.vue'),
+      meta: { bare: true },
+    },
+    { path: '/points', component: () => import('./screens/points/PointsScreen.vue') },
+    { path: '/shop', component: () => import('./screens/shop/ShopScreen.vue') },
     // 共驻共建 and 评星定级 (secretaries, street and district staff).
     { path: '/joint', component: () => import('./screens/joint/JointScreen.vue') },
     { path: '/joint/projects/:id(\\d+)', component: () => import('./screens/joint/ProjectScreen.vue') },

@@ -13,6 +13,7 @@ from app.db import create_sessionmaker
 from app.members.models import ServiceRecord
 from app.supervision.sweeper import sweep_once
 from tests.activities.conftest import BASE, M2, Acts, M, S, iso, now
+from tests.activities.test_codes import dark_cells, qr_cells
 from tests.helpers import Api, assert_problem
 
 PLACE = {"lat": 38.2850, "lng": 109.7330}
@@ -35,6 +36,7 @@ async def test_the_organiser_shows_a_code_and_the_volunteer_checks_in_and_out(
     shown = await api.get(S, f"{BASE}/{activity['id']}/checkin-code")
     assert shown.status_code == 200 and shown.json()["seconds"] == 30
     code = shown.json()["code"]
+    assert dark_cells(shown.json()["svg"]) == qr_cells(code)  # the picture is of this very code
     assert_problem(await acts.do(M, activity["id"], "check-out", {"code": code}), 409, "not_checked_in")
     checked_in = await acts.do(M, activity["id"], "check-in", {"code": code})
     assert checked_in.status_code == 200 and checked_in.json()["status"] == "checked_in"
@@ -125,6 +127,11 @@ async def test_makeup_approved_records_the_scans_and_credits_hours(api: Api, act
     ask_in = {"kind": "check_in", "at": iso(t - timedelta(hours=2)), "reason": "手机没电了"}
     made = await acts.do(M, aid, "makeups", ask_in)
     assert made.status_code == 201, made.text
+    waiting = (await api.get(S, f"{BASE}/{aid}/makeups")).json()
+    assert [m["allowed_actions"] for m in waiting] == [["decide_makeup"]]  # the organiser's button on the row
+    assert (await api.get(S, f"{BASE}/{aid}")).json()["makeups_waiting"] == 1
+    assert (await api.get(M, f"{BASE}/{aid}")).json()["makeups_waiting"] is None  # the organiser's figure
+    assert (await api.get(M, f"{BASE}/{aid}/makeups")).json()[0]["allowed_actions"] == []
     assert_problem(await acts.do(M, aid, "makeups", ask_in), 409, "conflict")  # one waiting per kind
     ask_out = {"kind": "check_out", "at": iso(t - timedelta(minutes=30)), "reason": "忘记签退"}
     assert_problem(await acts.do(M, aid, "makeups", ask_out), 409, "invalid_transition")  # not checked in yet
@@ -141,6 +148,10 @@ async def test_makeup_approved_records_the_scans_and_credits_hours(api: Api, act
     assert await _records(session, aid) == [("activity", 90, None)]
     mine = await api.get(M, f"{BASE}/{aid}/makeups")
     assert [m["status"] for m in mine.json()] == ["approved", "approved"]
+    decided = (await api.get(S, f"{BASE}/{aid}/makeups")).json()
+    assert [m["allowed_actions"] for m in decided] == [[], []]
+    listed = (await api.get(S, f"{BASE}?status=published")).json()["items"]
+    assert [a["makeups_waiting"] for a in listed if a["id"] == aid] == [0]
     assert (await api.get(M2, f"{BASE}/{aid}/makeups")).json() == []
 
 
@@ -151,6 +162,7 @@ async def test_a_refused_makeup_changes_nothing(api: Api, acts: Acts, session: A
     refused = await acts.do(S, aid, f"makeups/{made.json()['id']}/refuse", {"note": "现场未见"})
     assert refused.json()["status"] == "refused" and refused.json()["decision_note"] == "现场未见"
     assert (await api.get(M, f"{BASE}/{aid}")).json()["my_signup"]["status"] == "signed_up"
+    assert (await api.get(S, f"{BASE}/{aid}/signups")).json()[0]["allowed_actions"] == []  # nothing to correct
     assert_problem(await acts.do(S, aid, "makeups/2147483647/approve"), 404, "not_found")
 
 
@@ -171,4 +183,5 @@ async def test_corrections_are_ledger_rows_within_the_length(api: Api, acts: Act
     assert await _records(session, aid) == [("activity", 0, None), ("correction", 90, "提前到场布置")]
     roster = (await api.get(S, f"{BASE}/{aid}/signups")).json()
     assert roster[0]["minutes"] == 90 and roster[0]["status"] == "checked_out" and roster[0]["name"]
+    assert roster[0]["allowed_actions"] == ["correct_hours"]
     assert_problem(await api.get(M, f"{BASE}/{aid}/signups"), 403, "forbidden")

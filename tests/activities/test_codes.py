@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import segno
 
-from app.activities.codes import CodeProblem, check_code, distance_m, make_code, signing_key
+from app.activities.codes import CodeProblem, check_code, distance_m, make_code, qr_svg, signing_key
 
 KEY = signing_key("", "test-secret-key")
 T0 = datetime(2026, 12, 7, 9, 0, 0, tzinfo=UTC)
@@ -23,6 +25,36 @@ def test_a_code_is_good_in_its_window_and_the_next_only() -> None:
 def test_the_code_changes_every_window() -> None:
     assert make_code(KEY, 7, T0, 30).text != make_code(KEY, 7, T0 + timedelta(seconds=30), 30).text
     assert make_code(KEY, 7, T0, 30).text == make_code(KEY, 7, T0 + timedelta(seconds=29), 30).text
+
+
+def dark_cells(svg: str) -> set[tuple[int, int]]:
+    """The modules an SVG QR code paints, read back from its path (`M x y`, `m dx dy`, `h n`), border included."""
+    path = re.search(r' d="([^"]+)"', svg)
+    assert path is not None, svg
+    cells: set[tuple[int, int]] = set()
+    x = y = 0.0
+    for op, a, b in re.findall(r"([Mmh])(-?[\d.]+)(?: (-?[\d.]+))?", path.group(1)):
+        if op == "M":
+            x, y = float(a), float(b)
+        elif op == "m":
+            x, y = x + float(a), y + float(b)
+        else:
+            cells.update((int(x) + i, int(y)) for i in range(int(a)))
+            x += float(a)
+    return cells
+
+
+def qr_cells(text: str, border: int = 4) -> set[tuple[int, int]]:
+    matrix = segno.make(text, error="m").matrix
+    return {(c + border, r + border) for r, row in enumerate(matrix) for c, dark in enumerate(row) if dark}
+
+
+def test_the_svg_draws_the_code_scalable() -> None:
+    text = make_code(KEY, 7, T0, 30).text
+    svg = qr_svg(text)
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" viewBox=') and "width=" not in svg
+    assert dark_cells(svg) == qr_cells(text)
+    assert dark_cells(svg) != qr_cells(make_code(KEY, 7, T0 + timedelta(seconds=30), 30).text)
 
 
 def test_another_activity_a_forgery_and_garbage_are_refused() -> None:

@@ -89,6 +89,20 @@ async def test_bonus_and_deduction_with_a_reason_never_below_zero(api: Api, sess
     assert await session.scalar(select(func.count()).select_from(PointsEntry)) == 2
 
 
+async def test_the_secretary_reads_everyones_balance_in_the_community(api: Api) -> None:
+    path = f"/api/v1/communities/{await _community(api)}/points-balances"
+    assert (await api.get(S, path)).json() == []
+    await adjust(api, M, 8)
+    await adjust(api, M2, 12)
+    answer = await api.get(S, path)
+    assert answer.json() == [
+        {"user_id": await api.uid(M2), "balance": 12},
+        {"user_id": await api.uid(M), "balance": 8},
+    ]
+    assert_problem(await api.get(M, path), 403, "forbidden")
+    assert_problem(await api.get(OTHER_S, path), 404, "not_found")
+
+
 async def test_concurrent_deductions_never_take_the_balance_below_zero(api: Api, session: AsyncSession) -> None:
     await adjust(api, M, 10)
     answers = await asyncio.gather(*(adjust(api, M, -3, reason=f"扣分{i}") for i in range(10)))

@@ -426,6 +426,9 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/communities/{community_id}/points-adjustments"): Case(
         plain(adjustment_body, community_id=_community), only(community_staff(201), 404)
     ),
+    ("GET", "/api/v1/communities/{community_id}/points-balances"): Case(
+        plain(None, community_id=_community), only(community_staff(200), 404)
+    ),
     ("GET", "/api/v1/communities/{community_id}/shop/items"): Case(
         plain(None, community_id=_community), only(COMMUNITY_PEOPLE, 404)
     ),

@@ -24,6 +24,19 @@ export interface Page<T> {
   next_cursor: string | null
 }
 export type MemberReport = S['ReportOut']
+// Volunteering: activities, their roster and 补卡, the rotating check-in code; 积分 and the 爱心超市.
+export type Activity = S['ActivityOut']
+export type ActivityIn = S['ActivityIn']
+export type ActivityStatus = S['ActivityStatus']
+export type ActivityAction = S['ActivityAction']
+export type RosterRow = S['RosterRow']
+export type Makeup = S['MakeupOut']
+export type CheckinCode = S['CheckinCodeOut']
+export type Rates = S['RatesOut']
+export type Holder = S['HolderOut']
+export type Adjustment = S['AdjustmentOut']
+export type ShopItem = S['ItemOut']
+export type Redemption = S['RedemptionOut']
 // 共驻共建 and 评星定级 (README: "Joint building and star rating").
 export type Unit = S['UnitOut']
 export type Need = S['NeedOut']

@@ -24,6 +24,15 @@ describe('messageOf: every refusal in Chinese, never the API’s English detail'
     )
   })
 
+  it('puts the activity form’s and the correction’s own checks into Chinese', () => {
+    const order = [{ loc: ['body'], msg: 'Value error, ends_at must be after starts_at, by less than 7 days' }]
+    expect(messageOf('validation_error', 422, 'x', order)).toBe('填写的内容有误：结束时间须晚于开始时间，且活动不超过 7 天。')
+    const total = [{ loc: ['body', 'minutes'], msg: 'the total would be 135 minutes; it must stay within 0 and 120 (its length)' }]
+    expect(messageOf('validation_error', 422, 'x', total)).toBe('填写的内容有误：时长调整后须在 0 到 120 分钟之间（活动时长）。')
+    const past = [{ loc: ['body', 'ends_at'], msg: 'an activity must end in the future' }]
+    expect(messageOf('validation_error', 422, 'x', past)).toBe('填写的内容有误：结束时间须晚于现在。')
+  })
+
   it('falls back to a Chinese phrase for a field or message it does not know', () => {
     const msg = messageOf('validation_error', 422, 'x', [{ loc: ['body', 'frobnicate'], msg: 'Value error, nope' }])
     expect(msg).toBe('填写的内容有误：格式不正确。')
