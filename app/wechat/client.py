@@ -236,18 +236,34 @@ async def open_wechat(settings: Settings) -> AsyncIterator[WeChatClient]:
     """The client with its own connections (enough for the relay's sends and spare), for the app or a worker."""
     # WeChat takes the access token in the query string, and httpx logs every URL at INFO: keep tokens out of logs.
     logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger("httpx").level))
-    lanes = -(-(settings.relay_concurrency + SPARE_CONNECTIONS) // LANE_CONNECTIONS)
-    # Every idle connection is kept: httpcore closes idle ones as soon as the pool holds more than the keep-alive
-    # limit, busy ones counted (the other half of httpcore#1035), which would mean a new connection per call.
-    limits = httpx.Limits(max_connections=LANE_CONNECTIONS, max_keepalive_connections=LANE_CONNECTIONS)
+    connections = settings.relay_concurrency + SPARE_CONNECTIONS
     options: dict[str, Any] = {
         "base_url": settings.resolved_wechat_api_base,
         "timeout": httpx.Timeout(settings.wechat_timeout_seconds),
-        "limits": limits,
         "verify": httpx.create_ssl_context(),  # one TLS context (CA bundle loaded once) for every lane
     }
     async with AsyncExitStack() as stack:
-        clients = [await stack.enter_async_context(httpx.AsyncClient(**options)) for _ in range(lanes)]
+        if settings.wechat_http_transport == "aiohttp":
+            clients = [await stack.enter_async_context(_aiohttp_client(connections, options))]
+        else:
+            # Every idle connection is kept: httpcore closes idle ones as soon as the pool holds more than the
+            # keep-alive limit, busy ones counted (the other half of httpcore#1035): a new connection per call.
+            limits = httpx.Limits(max_connections=LANE_CONNECTIONS, max_keepalive_connections=LANE_CONNECTIONS)
+            lanes = -(-connections // LANE_CONNECTIONS)
+            clients = [
+                await stack.enter_async_context(httpx.AsyncClient(**options, limits=limits)) for _ in range(lanes)
+            ]
         yield WeChatClient(
             clients, settings.wechat_appid, settings.wechat_secret, settings.wechat_token_refresh_margin_seconds
         )
+
+
+def _aiohttp_client(connections: int, options: dict[str, Any]) -> httpx.AsyncClient:
+    """One httpx client on aiohttp's connection pool (httpx-aiohttp), whose cost does not grow with its size."""
+    try:
+        from httpx_aiohttp import AiohttpTransport  # type: ignore[import-not-found,unused-ignore]
+    except ImportError as exc:
+        raise RuntimeError("WECHAT_HTTP_TRANSPORT=aiohttp needs the httpx-aiohttp package installed") from exc
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    transport = AiohttpTransport(verify=options["verify"], limits=limits)
+    return httpx.AsyncClient(base_url=options["base_url"], timeout=options["timeout"], transport=transport)
