@@ -30,7 +30,7 @@ from typing import Any
 import httpx
 
 from bench import delivery
-from bench.servers import DATA, BENCH_DIR, app_env, start
+from bench.servers import BENCH_DIR, DATA, app_env, start
 from bench.settings import HOST, db_name
 
 LATENCY = 0.05
@@ -141,7 +141,7 @@ async def relay(port: int, transport: str, workers: int) -> dict[str, Any]:
     }
 
 
-async def main() -> None:
+async def main() -> list[dict[str, Any]]:
     port = int(_env("BENCH_RELAY_PORT", "18403"))
     messages = int(_env("BENCH_RELAY_MESSAGES", str(delivery.MESSAGES)))
     delivery.MESSAGES = messages
@@ -169,11 +169,10 @@ async def main() -> None:
         print(json.dumps({"stub": accepted}))
     finally:
         stub.stop()
-    out = DATA / "relay.json"
-    Path(out).write_text(json.dumps(results, indent=2))
+    return results
 
 
 if __name__ == "__main__":
     import uvloop
 
-    uvloop.run(main())
+    Path(DATA / "relay.json").write_text(json.dumps(uvloop.run(main()), indent=2))

@@ -15,8 +15,8 @@ from app.wechat.fake_state import FakeWeChatState
 
 @pytest.fixture
 async def wechat(fake_wechat: tuple[str, FakeWeChatState], fake: FakeWeChatState) -> AsyncIterator[WeChatClient]:
-    async with httpx.AsyncClient(base_url=fake_wechat[0], timeout=httpx.Timeout(2.0)) as http:
-        yield WeChatClient(http, fake.appid, "", token_margin=0)
+    async with httpx.AsyncHTTPTransport() as http:
+        yield WeChatClient(fake_wechat[0], http, fake.appid, "", timeout=2.0, token_margin=0)
 
 
 async def _check(wechat: WeChatClient) -> Suggest:
@@ -79,9 +79,9 @@ async def test_answers_become_typed_errors(
 
 async def test_a_slow_answer_times_out(fake_wechat: tuple[str, FakeWeChatState], fake: FakeWeChatState) -> None:
     fake.faults.latency = 0.5
-    async with httpx.AsyncClient(base_url=fake_wechat[0], timeout=httpx.Timeout(0.2)) as http:
+    async with httpx.AsyncHTTPTransport() as http:
         with pytest.raises(WeChatUnreachable, match="Timeout"):
-            await WeChatClient(http, fake.appid, "").tokens.get()
+            await WeChatClient(fake_wechat[0], http, fake.appid, "", timeout=0.2).tokens.get()
 
 
 async def test_content_check_verdicts(wechat: WeChatClient) -> None:
