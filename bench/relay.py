@@ -62,7 +62,7 @@ async def floor(port: int, transport: str, messages: int) -> dict[str, Any]:
     env = relay_env()
     concurrency = int(env.get("RELAY_CONCURRENCY", "100"))
     settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         app_env="dev",
         wechat_mode="fake",
         wechat_api_base=f"http://{HOST}:{port}",

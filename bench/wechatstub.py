@@ -17,7 +17,7 @@ import asyncio
 import json
 from collections import deque
 
-import httptools  # type: ignore[import-untyped]
+import httptools
 import uvloop
 
 TOKEN = "stub-access-token"
