@@ -12,7 +12,8 @@ them to bench/data/relay.json. CPU per message: the worker's user + system time 
 
 Knobs: BENCH_RELAY_MESSAGES (20000), BENCH_RELAY_ENV (`K=V ...`, default RELAY_BATCH_SIZE=100
 RELAY_CONCURRENCY=200 RELAY_POLL_SECONDS=0.2), BENCH_RELAY_TRANSPORTS (`httpx,aiohttp`), BENCH_RELAY_WORKERS (`1`),
-BENCH_RELAY_PORT (18403), BENCH_RELAY_PARTS (`floor,relay`).
+BENCH_RELAY_PORT (18403), BENCH_RELAY_PARTS (`floor,content,relay`: `content` is the floor's loop with the content
+check, `wxa/msg_sec_check`, that every create makes, instead of the send).
 """
 
 from __future__ import annotations
@@ -54,10 +55,11 @@ def cpu_seconds() -> float:
     return t.user + t.system
 
 
-async def floor(port: int, transport: str, messages: int) -> dict[str, Any]:
-    """`messages` subscribe sends through the app's client at RELAY_CONCURRENCY in flight; no database."""
+async def floor(port: int, transport: str, messages: int, part: str = "floor") -> dict[str, Any]:
+    """`messages` subscribe sends (part `floor`) or content checks (part `content`, the check each create makes)
+    through the app's client at RELAY_CONCURRENCY in flight; no database."""
     from app.config import Settings
-    from app.wechat.client import open_wechat
+    from app.wechat.client import Scene, open_wechat
 
     env = relay_env()
     concurrency = int(env.get("RELAY_CONCURRENCY", "100"))
@@ -76,13 +78,16 @@ async def floor(port: int, transport: str, messages: int) -> dict[str, Any]:
 
         async def sender() -> None:
             for _ in todo:
-                await wechat.send_subscribe(message)
+                if part == "content":
+                    await wechat.msg_sec_check("o-bench", Scene.forum, "帮忙代买米面油，谢谢", title="代买米面油")
+                else:
+                    await wechat.send_subscribe(message)
 
         cpu0, t0 = cpu_seconds(), time.monotonic()
         await asyncio.gather(*(sender() for _ in range(concurrency)))
         seconds, cpu = time.monotonic() - t0, cpu_seconds() - cpu0
     return {
-        "part": "floor",
+        "part": part,
         "transport": transport,
         "concurrency": concurrency,
         "messages": messages,
@@ -145,16 +150,17 @@ async def main() -> list[dict[str, Any]]:
     port = int(_env("BENCH_RELAY_PORT", "18403"))
     messages = int(_env("BENCH_RELAY_MESSAGES", str(delivery.MESSAGES)))
     delivery.MESSAGES = messages
-    parts = _env("BENCH_RELAY_PARTS", "floor,relay").split(",")
+    parts = _env("BENCH_RELAY_PARTS", "floor,content,relay").split(",")
     stub_env = {**os.environ, "PYTHONPATH": str(BENCH_DIR.parent)}
     stub = start("wechatstub", [sys.executable, "-m", "bench.wechatstub", "--port", str(port)], stub_env, port)
     results: list[dict[str, Any]] = []
     try:
         load = os.getloadavg()[0]
         for transport in transports():
-            if "floor" in parts:
-                results.append({**await floor(port, transport, messages), "load": load})
-                print(json.dumps(results[-1]), flush=True)
+            for part in ("floor", "content"):
+                if part in parts:
+                    results.append({**await floor(port, transport, messages, part), "load": os.getloadavg()[0]})
+                    print(json.dumps(results[-1]), flush=True)
             if "relay" in parts:
                 for workers in (int(w) for w in _env("BENCH_RELAY_WORKERS", "1").split(",")):
                     stub_cpu = stub.cpu_seconds()
