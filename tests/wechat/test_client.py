@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from importlib.util import find_spec
 
 import httpx
 import pytest
 
-from app.wechat.client import Scene, Suggest, WeChatClient
+from app.config import Settings
+from app.wechat.client import Scene, Suggest, WeChatClient, open_wechat
 from app.wechat.errors import Busy, NoConsent, TokenRejected, WeChatError, WeChatUnreachable
 from app.wechat.fake_state import FakeWeChatState
 
@@ -88,3 +90,29 @@ async def test_content_check_verdicts(wechat: WeChatClient) -> None:
     assert await wechat.msg_sec_check("u1", Scene.comment, "谢谢你") is Suggest.passed
     assert await wechat.msg_sec_check("u1", Scene.comment, "这是复核测试") is Suggest.review
     assert await wechat.msg_sec_check("u1", Scene.forum, "正文", title="违规测试标题") is Suggest.risky
+
+
+async def test_the_aiohttp_transport_sends_and_refreshes_tokens_like_httpx_own(
+    settings: Settings, fake: FakeWeChatState
+) -> None:
+    pytest.importorskip("httpx_aiohttp")  # not a dependency: measured in bench/relay.py, installed by choice
+    tuned = settings.model_copy(update={"wechat_http_transport": "aiohttp"})
+    async with open_wechat(tuned) as wechat:
+        assert len(wechat.lanes) == 1
+        assert await _check(wechat) is Suggest.passed
+        fetched = fake.token_fetches
+        fake.expire_tokens()
+        assert await asyncio.gather(*(_check(wechat) for _ in range(5))) == [Suggest.passed] * 5
+        assert fake.token_fetches == fetched + 1
+        fake.fail_next("msg_sec_check", 503)
+        with pytest.raises(WeChatUnreachable):
+            await _check(wechat)
+
+
+async def test_the_aiohttp_transport_without_its_package_is_refused_at_start(settings: Settings) -> None:
+    if find_spec("httpx_aiohttp") is not None:
+        pytest.skip("httpx-aiohttp is installed here")
+    tuned = settings.model_copy(update={"wechat_http_transport": "aiohttp"})
+    with pytest.raises(RuntimeError, match="httpx-aiohttp"):
+        async with open_wechat(tuned):
+            pass
