@@ -1,6 +1,7 @@
 """A minimal WeChat stand-in for the relay's and the content check's throughput: HTTP/1.1 keep-alive on raw asyncio
-(httptools parses, uvloop runs it), `latency` seconds before every answer, and only the three calls they make:
-`cgi-bin/stable_token`, `cgi-bin/message/subscribe/send` and `wxa/msg_sec_check`.
+(httptools parses, uvloop runs it), `latency` seconds before every answer, and only the calls they make:
+`cgi-bin/stable_token`, `cgi-bin/message/subscribe/send` and `wxa/msg_sec_check`, plus `sns/jscode2session` for
+the benchmark's sign-ins (the fake's `dev:<openid>:<nonce>` codes).
 
 The app's fake WeChat (bench/fakewechat.py) checks consents and keyword rules the way WeChat does, and costs about a
 millisecond of CPU per call for it: at the 2,000 messages/s the relay is asked for, it would need two cores of its
@@ -16,6 +17,7 @@ import argparse
 import asyncio
 import json
 from collections import deque
+from urllib.parse import parse_qs
 
 import httptools
 import uvloop
@@ -36,6 +38,11 @@ def answer(path: bytes, body: bytes) -> bytes:
         return json.dumps({"status": "ok", "accepted": Counts.accepted, "checked": Counts.checked}).encode()
     if url.path == b"/cgi-bin/stable_token":
         return json.dumps({"access_token": TOKEN, "expires_in": 7200}).encode()
+    if url.path == b"/sns/jscode2session":  # the fake's development codes only: `dev:<openid>:<nonce>`
+        code = parse_qs((url.query or b"").decode()).get("js_code", [""])[0]
+        if code.startswith("dev:") and code.count(":") >= 2:
+            return json.dumps({"openid": code.split(":")[1], "session_key": "stub-session-key"}).encode()
+        return b'{"errcode":40029,"errmsg":"invalid code"}'
     if (url.query or b"") != b"access_token=" + TOKEN.encode():
         return b'{"errcode":40001,"errmsg":"invalid credential"}'
     try:
