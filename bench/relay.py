@@ -12,7 +12,8 @@ them to bench/data/relay.json. CPU per message: the worker's user + system time 
 
 Knobs: BENCH_RELAY_MESSAGES (20000), BENCH_RELAY_ENV (`K=V ...`, default RELAY_BATCH_SIZE=100
 RELAY_CONCURRENCY=200 RELAY_POLL_SECONDS=0.2), BENCH_RELAY_TRANSPORTS (`httpx,aiohttp`), BENCH_RELAY_WORKERS (`1`),
-BENCH_RELAY_PORT (18403), BENCH_RELAY_PARTS (`floor,content,relay`: `content` is the floor's loop with the content
+BENCH_RELAY_PORT (18403), BENCH_RELAY_APP (the worker's code: another checkout's, for a before-and-after),
+BENCH_RELAY_PARTS (`floor,content,relay`: `content` is the floor's loop with the content
 check, `wxa/msg_sec_check`, that every create makes, instead of the send).
 """
 
@@ -107,7 +108,8 @@ async def relay(port: int, transport: str, workers: int) -> dict[str, Any]:
         0,
         WECHAT_API_BASE=f"http://{HOST}:{port}",
         WECHAT_HTTP_TRANSPORT=transport,
-        PYTHONPATH=str(BENCH_DIR.parent),
+        # BENCH_RELAY_APP: another checkout's code for the worker (a before-and-after in one run).
+        PYTHONPATH=_env("BENCH_RELAY_APP", str(BENCH_DIR.parent)),
         **relay_env(),
     )
     argv = [sys.executable, "-c", "from app.cli import main; main()", "worker"]
