@@ -52,7 +52,7 @@ async def test_a_create_announces_itself_from_its_write_statement(
     uid = await api.uid(R)
 
     # (The rate limits' counters, written beside, are not the wish's.)
-    writes = [s for s in statements if "INSERT" in s and "rate_counters" not in s or "pg_notify" in s]
+    writes = [s for s in statements if ("INSERT" in s and "rate_counters" not in s) or "pg_notify" in s]
     assert len(writes) == 2, [w[:80] for w in writes]  # the claim; the wish, its event, notices, key, announcement
     assert "INSERT INTO idempotency_keys" in writes[0]
     assert "INSERT INTO wishes" in writes[1] and "pg_notify" in writes[1]
