@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import urllib.request
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
@@ -278,15 +279,16 @@ async def open_wechat(settings: Settings) -> AsyncIterator[WeChatClient]:
         logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger(name).level))
     connections = settings.relay_concurrency + SPARE_CONNECTIONS
     ssl = httpx.create_ssl_context()  # one TLS context (CA bundle loaded once) for every lane
+    proxy = _environment_proxy(settings.resolved_wechat_api_base)
     async with AsyncExitStack() as stack:
         if settings.wechat_http_transport == "aiohttp":
-            lanes = [await stack.enter_async_context(_aiohttp_transport(connections, ssl))]
+            lanes = [await stack.enter_async_context(_aiohttp_transport(connections, ssl, proxy))]
         else:
             # Every idle connection is kept: httpcore closes idle ones as soon as the pool holds more than the
             # keep-alive limit, busy ones counted (the other half of httpcore#1035): a new connection per call.
             limits = httpx.Limits(max_connections=LANE_CONNECTIONS, max_keepalive_connections=LANE_CONNECTIONS)
             lanes = [
-                await stack.enter_async_context(httpx.AsyncHTTPTransport(verify=ssl, limits=limits))
+                await stack.enter_async_context(httpx.AsyncHTTPTransport(verify=ssl, limits=limits, proxy=proxy))
                 for _ in range(-(-connections // LANE_CONNECTIONS))
             ]
         yield WeChatClient(
@@ -299,7 +301,16 @@ async def open_wechat(settings: Settings) -> AsyncIterator[WeChatClient]:
         )
 
 
-def _aiohttp_transport(connections: int, ssl: Any) -> httpx.AsyncBaseTransport:
+def _environment_proxy(base_url: str) -> str | None:
+    """The proxy HTTP(S)_PROXY names for WeChat's host, unless NO_PROXY exempts it (what httpx.AsyncClient read
+    from the environment before the client went to the transports directly)."""
+    url = httpx.URL(base_url)
+    if url.host and urllib.request.proxy_bypass(url.host):
+        return None
+    return urllib.request.getproxies().get(url.scheme)
+
+
+def _aiohttp_transport(connections: int, ssl: Any, proxy: str | None) -> httpx.AsyncBaseTransport:
     """aiohttp's connection pool under httpx's transport API (httpx-aiohttp): one pool, whose cost per call does
     not grow with its size, and a cheaper HTTP/1.1 than httpcore's."""
     try:
@@ -307,5 +318,7 @@ def _aiohttp_transport(connections: int, ssl: Any) -> httpx.AsyncBaseTransport:
     except ImportError as exc:
         raise RuntimeError("WECHAT_HTTP_TRANSPORT=aiohttp needs the httpx-aiohttp package installed") from exc
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-    transport: httpx.AsyncBaseTransport = AiohttpTransport(verify=ssl, limits=limits)
+    transport: httpx.AsyncBaseTransport = AiohttpTransport(
+        verify=ssl, limits=limits, proxy=httpx.Proxy(proxy) if proxy else None
+    )
     return transport

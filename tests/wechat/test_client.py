@@ -116,3 +116,16 @@ async def test_the_aiohttp_transport_without_its_package_is_refused_at_start(set
     with pytest.raises(RuntimeError, match="httpx-aiohttp"):
         async with open_wechat(tuned):
             pass
+
+
+def test_the_environment_proxy_is_used_for_wechat_unless_exempted(monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.wechat.client import _environment_proxy
+
+    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    assert _environment_proxy("https://api.weixin.qq.com") is None
+    monkeypatch.setenv("HTTPS_PROXY", "http://egress.internal:3128")
+    assert _environment_proxy("https://api.weixin.qq.com") == "http://egress.internal:3128"
+    assert _environment_proxy("http://127.0.0.1:8000/_dev/wechat") is None  # no HTTP_PROXY: plain HTTP goes direct
+    monkeypatch.setenv("NO_PROXY", "api.weixin.qq.com")
+    assert _environment_proxy("https://api.weixin.qq.com") is None
