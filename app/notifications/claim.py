@@ -47,7 +47,18 @@ class Due:
     quota_reserved: bool
 
 
-_DUE_COLUMNS = (N.id, N.user_id, N.kind, N.title, N.wish_id, N.created_at, N.params, N.wechat_attempts)
+# The columns of `Due`, in its order.
+_DUE_COLUMNS = (
+    N.id,
+    N.user_id,
+    N.kind,
+    N.title,
+    N.wish_id,
+    N.created_at,
+    N.params,
+    N.wechat_attempts,
+    N.quota_reserved,
+)
 
 
 @dataclass(frozen=True)
@@ -98,7 +109,7 @@ def due_query(now: datetime, limit: int) -> Select[Any]:
     """The claim's rows: due, pending, not claimed, in the order of ix_notifications_pending (no sort); the columns
     of `Due`, then the recipient's openid."""
     return (
-        select(*_DUE_COLUMNS, N.quota_reserved, User.openid)
+        select(*_DUE_COLUMNS, User.openid)
         .join(User, User.id == N.user_id)
         .where(_PENDING, N.claimed_until.is_(None), N.next_attempt_at <= now)
         .order_by(N.next_attempt_at, N.id)
