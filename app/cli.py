@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from app.config import Settings, get_settings
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 
 def _settings() -> Settings:
@@ -31,7 +36,14 @@ def main() -> None:
 @main.command()
 @click.option("--host", default=None, help="default: HOST setting (127.0.0.1)")
 @click.option("--port", default=None, type=int, help="default: PORT setting (8000)")
-def serve(host: str | None, port: int | None) -> None:
+@click.option(
+    "--workers",
+    default=1,
+    type=click.IntRange(1, 64),
+    show_default=True,
+    help="API processes sharing the port (uvicorn's); about one per core (README: Speed)",
+)
+def serve(host: str | None, port: int | None, workers: int) -> None:
     """Serve the API (in dev also the fake WeChat under /_dev/wechat/)."""
     import uvicorn
 
@@ -41,16 +53,31 @@ def serve(host: str | None, port: int | None) -> None:
     base = _settings()
     settings = base.model_copy(update={"host": host or base.host, "port": port or base.port})
     configure_logging(settings.log_level, bool(settings.log_json))
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        proxy_headers=True,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
-        log_config=None,  # keep ours (configure_logging): JSON lines with the request id
-        log_level=settings.log_level.lower(),
-        access_log=False,  # the request middleware writes one access line per request, with its id
-    )
+    options: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "proxy_headers": True,
+        "forwarded_allow_ips": settings.forwarded_allow_ips,
+        "log_config": None,  # keep ours (configure_logging): JSON lines with the request id
+        "log_level": settings.log_level.lower(),
+        "access_log": False,  # the request middleware writes one access line per request, with its id
+    }
+    if workers == 1:
+        uvicorn.run(create_app(settings), **options)
+        return
+    # Several processes: each builds its app from the environment, so the options given here go there too.
+    os.environ.update(HOST=settings.host, PORT=str(settings.port))
+    uvicorn.run("app.cli:process_app", factory=True, workers=workers, **options)
+
+
+def process_app() -> FastAPI:
+    """The app of one of `serve --workers N`'s processes: its settings from the environment, its logging ours."""
+    from app.main import create_app
+    from app.observability.logs import configure_logging
+
+    settings = _settings()
+    configure_logging(settings.log_level, bool(settings.log_json))
+    return create_app(settings)
 
 
 @main.command()

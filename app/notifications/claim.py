@@ -32,6 +32,35 @@ N = Notification
 _PENDING = N.wechat_status == literal_column(f"'{WeChatStatus.pending}'", String)
 
 
+@dataclass(frozen=True, slots=True)
+class Due:
+    """A due row as the claim reads it: the columns a message and its quota need (no ORM object per row)."""
+
+    id: int
+    user_id: int
+    kind: str
+    title: str
+    wish_id: int | None
+    created_at: datetime
+    params: dict[str, Any] | None
+    wechat_attempts: int
+    quota_reserved: bool
+
+
+# The columns of `Due`, in its order.
+_DUE_COLUMNS = (
+    N.id,
+    N.user_id,
+    N.kind,
+    N.title,
+    N.wish_id,
+    N.created_at,
+    N.params,
+    N.wechat_attempts,
+    N.quota_reserved,
+)
+
+
 @dataclass(frozen=True)
 class Claim:
     """One claimed row: the message to send, and what recording its answer needs."""
@@ -55,10 +84,10 @@ async def claim_due(session: AsyncSession, settings: Settings, now: datetime, li
     """Claim up to `limit` due rows (and first, if `sweep`, settle the rows a dead relay left claimed)."""
     if sweep:
         await _fail_interrupted(session, now)
-    rows = (await session.execute(due_query(now, limit))).all()
+    rows = [(Due(*row[:-1]), row[-1]) for row in await session.execute(due_query(now, limit))]
     flagged = await _flagged(session, {note.user_id for note, _ in rows})
     failed: defaultdict[str, list[int]] = defaultdict(list)
-    ready: list[tuple[Notification, Claim]] = []
+    ready: list[tuple[Due, Claim]] = []
     for note, openid in rows:
         checked = _check(note, openid, note.user_id in flagged, settings)
         if isinstance(checked, Claim):
@@ -76,10 +105,11 @@ async def claim_due(session: AsyncSession, settings: Settings, now: datetime, li
     return Batch(len(rows), claims)
 
 
-def due_query(now: datetime, limit: int) -> Select[Notification, str]:
-    """The claim's rows: due, pending, not claimed, in the order of ix_notifications_pending (no sort)."""
+def due_query(now: datetime, limit: int) -> Select[Any]:
+    """The claim's rows: due, pending, not claimed, in the order of ix_notifications_pending (no sort); the columns
+    of `Due`, then the recipient's openid."""
     return (
-        select(N, User.openid)
+        select(*_DUE_COLUMNS, User.openid)
         .join(User, User.id == N.user_id)
         .where(_PENDING, N.claimed_until.is_(None), N.next_attempt_at <= now)
         .order_by(N.next_attempt_at, N.id)
@@ -88,7 +118,7 @@ def due_query(now: datetime, limit: int) -> Select[Notification, str]:
     )
 
 
-def _check(note: Notification, openid: str, flagged: bool, settings: Settings) -> Claim | str:
+def _check(note: Due, openid: str, flagged: bool, settings: Settings) -> Claim | str:
     """The message to send for this row, or why the row fails at once (configuration, a flagged user)."""
     key, template = template_for(note.kind, settings)
     if template is None:
@@ -119,7 +149,7 @@ async def _flagged(session: AsyncSession, user_ids: set[int]) -> set[int]:
     return set(await session.scalars(select(WeChatFlag.user_id).where(WeChatFlag.user_id.in_(user_ids))))
 
 
-async def _take_quota(session: AsyncSession, ready: list[tuple[Notification, Claim]]) -> tuple[list[Claim], list[int]]:
+async def _take_quota(session: AsyncSession, ready: list[tuple[Due, Claim]]) -> tuple[list[Claim], list[int]]:
     """The claims holding a consent (kept from an earlier attempt, or taken now), and the rows with none left."""
     wanting = [claim for note, claim in ready if not note.quota_reserved]
     granted = await quota.take_many(session, [(c.user_id, c.template_id) for c in wanting])

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import DateTime, Integer, String, bindparam, func, literal_column, update
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
@@ -27,6 +27,28 @@ log = logging.getLogger(__name__)
 N = Notification
 # (status, WeChat's errcode) of one recorded answer, for the delivery counter.
 Outcome = tuple[str, int | None]
+# The sent rows in one UPDATE from arrays (PostgreSQL `unnest`), one parameter per column: as an ORM bulk UPDATE (an
+# executemany of a parameter set per row) the relay's recording cost a fifth of its CPU per message.
+_ANSWERS = (
+    func.unnest(
+        bindparam("ids", type_=ARRAY(Integer)),
+        bindparam("ats", type_=ARRAY(DateTime(timezone=True))),
+        bindparam("msgids", type_=ARRAY(String)),
+    )
+    .table_valued("id", "at", "msgid")
+    .render_derived(name="answer")
+)
+_SENT = (
+    update(N)
+    .where(N.id == _ANSWERS.c.id)
+    .values(
+        wechat_status=literal_column(f"'{WeChatStatus.sent}'", String),
+        sent_at=_ANSWERS.c.at,
+        wechat_msgid=_ANSWERS.c.msgid,
+        claimed_until=None,
+    )
+    .execution_options(synchronize_session=False)
+)
 
 
 @dataclass(frozen=True)
@@ -41,14 +63,11 @@ class Answer:
 
 async def record_answers(session: AsyncSession, answers: list[Answer], settings: Settings) -> list[Outcome]:
     """Write the answers down; returns each one's outcome, to be counted once the transaction commits."""
-    sent = [
-        {"id": a.claim.id, "wechat_status": WeChatStatus.sent, "sent_at": a.at, "wechat_msgid": a.msgid}
-        for a in answers
-        if a.error is None
-    ]
+    sent = [a for a in answers if a.error is None]
     outcomes: list[Outcome] = [(WeChatStatus.sent, None)] * len(sent)
     if sent:
-        await session.execute(update(N), [{**row, "claimed_until": None} for row in sent])
+        arrays = {"ids": [a.claim.id for a in sent], "ats": [a.at for a in sent], "msgids": [a.msgid for a in sent]}
+        await session.execute(_SENT, arrays)
     for answer in answers:
         if answer.error is not None:
             outcomes.append(await _record_failure(session, answer.claim, answer.error, answer.at, settings))

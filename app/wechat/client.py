@@ -6,7 +6,8 @@ check v2, `miniprogram_state` and the phone-number API. Each call maps WeChat's 
 
 The connections are spread over several small httpx pools ("lanes"), each call on the least busy one: httpcore's
 pool does work in proportion to the square of its connections on every request (encode/httpcore#1035), so the
-relay's hundred sends in flight would cost milliseconds of CPU each from one pool of a hundred connections.
+relay's hundred sends in flight would cost milliseconds of CPU each from one pool of a hundred connections. With
+WECHAT_HTTP_TRANSPORT=aiohttp (the httpx-aiohttp package) there is one lane: aiohttp's pool has no such cost.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import urllib.request
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
@@ -21,12 +23,14 @@ from enum import IntEnum, StrEnum
 from typing import Any
 
 import httpx
+import orjson
 
 from app.config import Settings
 from app.wechat.errors import TokenRejected, WeChatError, WeChatUnreachable
 
 __all__ = ["Scene", "Suggest", "WeChatClient", "WeChatError", "WeChatUnreachable", "WxSession", "open_wechat"]
 
+_JSON = {"content-type": "application/json"}
 # Connections per lane (see the module's doc), and the connections beyond the relay's sends: the API's own calls
 # (sign-in, content checks, codes) when the relay runs in the serving process.
 LANE_CONNECTIONS = 4
@@ -100,15 +104,25 @@ class AccessTokens:
 
 
 class WeChatClient:
+    """The WeChat APIs over `lanes`, httpx transports to `base_url` (see `open_wechat`).
+
+    Requests go to the transports directly (httpx's transport API): httpx.AsyncClient's layers above them (cookie
+    jar, auth and redirect flows, header merging) cost as much CPU per call as the transport itself, and none of
+    them applies to WeChat's API (no cookies, no redirects; the token is in the URL)."""
+
     def __init__(
         self,
-        http: httpx.AsyncClient | Sequence[httpx.AsyncClient],
+        base_url: str,
+        lanes: httpx.AsyncBaseTransport | Sequence[httpx.AsyncBaseTransport],
         appid: str,
         secret: str,
+        timeout: float,
         token_margin: float = 300,
     ) -> None:
-        self.lanes = [http] if isinstance(http, httpx.AsyncClient) else list(http)
+        self.base_url = base_url.rstrip("/")
+        self.lanes = [lanes] if isinstance(lanes, httpx.AsyncBaseTransport) else list(lanes)
         self._busy = [0] * len(self.lanes)
+        self._extensions = {"timeout": httpx.Timeout(timeout).as_dict()}
         self.appid = appid
         self.secret = secret
         self.tokens = AccessTokens(self._fetch_token, token_margin)
@@ -116,11 +130,25 @@ class WeChatClient:
 
     # -- transport -------------------------------------------------------------------------------------------
 
-    async def _request(self, method: str, path: str, url: httpx.URL | None = None, **kwargs: Any) -> httpx.Response:
+    async def _request(
+        self, method: str, path: str, url: httpx.URL | None = None, body: dict[str, Any] | None = None
+    ) -> httpx.Response:
+        """One call, its answer read in full; network failures, timeouts and 5xx as `WeChatUnreachable`."""
+        request = httpx.Request(
+            method,
+            url or self._url(path),
+            content=orjson.dumps(body) if body is not None else None,
+            headers=_JSON if body is not None else None,
+            extensions=self._extensions,
+        )
         lane = min(range(len(self.lanes)), key=self._busy.__getitem__)
         self._busy[lane] += 1
         try:
-            resp = await self.lanes[lane].request(method, path if url is None else url, **kwargs)
+            resp = await self.lanes[lane].handle_async_request(request)
+            try:
+                await resp.aread()
+            finally:
+                await resp.aclose()
         except httpx.HTTPError as exc:
             raise WeChatUnreachable(f"{path}: {exc!r}") from exc
         finally:
@@ -131,10 +159,9 @@ class WeChatClient:
 
     @staticmethod
     def _json(path: str, resp: httpx.Response) -> dict[str, Any]:
-        try:
-            data: dict[str, Any] = resp.json()
-        except ValueError as exc:
-            raise WeChatUnreachable(f"{path}: HTTP {resp.status_code}, not JSON") from exc
+        data = _parsed(resp)
+        if data is None:
+            raise WeChatUnreachable(f"{path}: HTTP {resp.status_code}, not JSON")
         errcode = int(data.get("errcode", 0) or 0)
         if errcode != 0:
             raise WeChatError.of(errcode, str(data.get("errmsg", "")))
@@ -143,28 +170,28 @@ class WeChatClient:
     async def _fetch_token(self) -> tuple[str, float]:
         body = {"grant_type": "client_credential", "appid": self.appid, "secret": self.secret}
         path = "/cgi-bin/stable_token"
-        data = self._json(path, await self._request("POST", path, json=body))
+        data = self._json(path, await self._request("POST", path, body=body))
         return str(data["access_token"]), float(data["expires_in"])
 
     async def _with_token(self, path: str, body: dict[str, Any]) -> httpx.Response:
         """POST with the access token; when WeChat rejects the token (40001/42001), fetch one and try once more."""
         token = await self.tokens.get()
-        resp = await self._request("POST", path, self._url(path, token), json=body)
+        resp = await self._request("POST", path, self._url(path, token), body)
         if _errcode(resp) in TokenRejected.codes:
             self.tokens.reject(token)
             token = await self.tokens.get()
-            resp = await self._request("POST", path, self._url(path, token), json=body)
+            resp = await self._request("POST", path, self._url(path, token), body)
         return resp
 
-    def _url(self, path: str, token: str) -> httpx.URL:
-        """The URL of `path` with the token, built once per token: httpx merging a query parameter into the base
-        URL on every call costs a sixth of a subscribe send's CPU."""
-        url = self._urls.get((path, token))
+    def _url(self, path: str, token: str | None = None) -> httpx.URL:
+        """The URL of `path` (with the token), built once per token: parsing a URL on every call costs a sixth of a
+        subscribe send's CPU."""
+        url = self._urls.get((path, token or ""))
         if url is None:
-            self._urls = {k: v for k, v in self._urls.items() if k[1] == token}  # a new token: forget the old's
-            url = self._urls[(path, token)] = (
-                self.lanes[0].build_request("POST", path, params={"access_token": token}).url
-            )
+            if token is not None:  # a new token: forget the old's
+                self._urls = {k: v for k, v in self._urls.items() if k[1] in ("", token)}
+            params = {"access_token": token} if token is not None else None
+            url = self._urls[(path, token or "")] = httpx.URL(self.base_url + path, params=params)
         return url
 
     async def _call(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -176,7 +203,7 @@ class WeChatClient:
         """`sns/jscode2session`: exchange a `wx.login` code for the user's openid and session_key."""
         path = "/sns/jscode2session"
         params = {"appid": self.appid, "secret": self.secret, "js_code": code, "grant_type": "authorization_code"}
-        data = self._json(path, await self._request("GET", path, params=params))
+        data = self._json(path, await self._request("GET", path, httpx.URL(self.base_url + path, params=params)))
         return WxSession(openid=data["openid"], session_key=data["session_key"], unionid=data.get("unionid"))
 
     async def phone_number(self, code: str) -> str:
@@ -222,32 +249,76 @@ def _is_image(resp: httpx.Response) -> bool:
     return str(resp.headers.get("content-type", "")).startswith("image/")
 
 
+def _parsed(resp: httpx.Response) -> dict[str, Any] | None:
+    """The answer's JSON object (parsed once per answer), or None when it is not one."""
+    if "json" not in resp.extensions:
+        try:
+            data = orjson.loads(resp.content)
+        except orjson.JSONDecodeError:
+            data = None
+        resp.extensions["json"] = data if isinstance(data, dict) else None
+    parsed: dict[str, Any] | None = resp.extensions["json"]
+    return parsed
+
+
 def _errcode(resp: httpx.Response) -> int:
     if _is_image(resp):
         return 0
+    data = _parsed(resp)
     try:
-        return int(resp.json().get("errcode", 0) or 0)
-    except (ValueError, AttributeError):
+        return int(data.get("errcode", 0) or 0) if data is not None else 0
+    except (TypeError, ValueError):
         return 0
 
 
 @asynccontextmanager
 async def open_wechat(settings: Settings) -> AsyncIterator[WeChatClient]:
     """The client with its own connections (enough for the relay's sends and spare), for the app or a worker."""
-    # WeChat takes the access token in the query string, and httpx logs every URL at INFO: keep tokens out of logs.
-    logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger("httpx").level))
-    lanes = -(-(settings.relay_concurrency + SPARE_CONNECTIONS) // LANE_CONNECTIONS)
-    # Every idle connection is kept: httpcore closes idle ones as soon as the pool holds more than the keep-alive
-    # limit, busy ones counted (the other half of httpcore#1035), which would mean a new connection per call.
-    limits = httpx.Limits(max_connections=LANE_CONNECTIONS, max_keepalive_connections=LANE_CONNECTIONS)
-    options: dict[str, Any] = {
-        "base_url": settings.resolved_wechat_api_base,
-        "timeout": httpx.Timeout(settings.wechat_timeout_seconds),
-        "limits": limits,
-        "verify": httpx.create_ssl_context(),  # one TLS context (CA bundle loaded once) for every lane
-    }
+    # WeChat takes the access token in the query string: keep httpx's and httpcore's request logs out of INFO.
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger(name).level))
+    connections = settings.relay_concurrency + SPARE_CONNECTIONS
+    ssl = httpx.create_ssl_context()  # one TLS context (CA bundle loaded once) for every lane
+    proxy = _environment_proxy(settings.resolved_wechat_api_base)
     async with AsyncExitStack() as stack:
-        clients = [await stack.enter_async_context(httpx.AsyncClient(**options)) for _ in range(lanes)]
+        if settings.wechat_http_transport == "aiohttp":
+            lanes = [await stack.enter_async_context(_aiohttp_transport(connections, ssl, proxy))]
+        else:
+            # Every idle connection is kept: httpcore closes idle ones as soon as the pool holds more than the
+            # keep-alive limit, busy ones counted (the other half of httpcore#1035): a new connection per call.
+            limits = httpx.Limits(max_connections=LANE_CONNECTIONS, max_keepalive_connections=LANE_CONNECTIONS)
+            lanes = [
+                await stack.enter_async_context(httpx.AsyncHTTPTransport(verify=ssl, limits=limits, proxy=proxy))
+                for _ in range(-(-connections // LANE_CONNECTIONS))
+            ]
         yield WeChatClient(
-            clients, settings.wechat_appid, settings.wechat_secret, settings.wechat_token_refresh_margin_seconds
+            settings.resolved_wechat_api_base,
+            lanes,
+            settings.wechat_appid,
+            settings.wechat_secret,
+            settings.wechat_timeout_seconds,
+            settings.wechat_token_refresh_margin_seconds,
         )
+
+
+def _environment_proxy(base_url: str) -> str | None:
+    """The proxy HTTP(S)_PROXY names for WeChat's host, unless NO_PROXY exempts it (what httpx.AsyncClient read
+    from the environment before the client went to the transports directly)."""
+    url = httpx.URL(base_url)
+    if url.host and urllib.request.proxy_bypass(url.host):
+        return None
+    return urllib.request.getproxies().get(url.scheme)
+
+
+def _aiohttp_transport(connections: int, ssl: Any, proxy: str | None) -> httpx.AsyncBaseTransport:
+    """aiohttp's connection pool under httpx's transport API (httpx-aiohttp): one pool, whose cost per call does
+    not grow with its size, and a cheaper HTTP/1.1 than httpcore's."""
+    try:
+        from httpx_aiohttp import AiohttpTransport  # type: ignore[import-not-found,unused-ignore]
+    except ImportError as exc:
+        raise RuntimeError("WECHAT_HTTP_TRANSPORT=aiohttp needs the httpx-aiohttp package installed") from exc
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    transport: httpx.AsyncBaseTransport = AiohttpTransport(
+        verify=ssl, limits=limits, proxy=httpx.Proxy(proxy) if proxy else None
+    )
+    return transport

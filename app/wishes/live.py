@@ -42,6 +42,12 @@ async def announce(
     session: AsyncSession, wish: Wish | WishView, status: Status, values: dict[str, Any] | None = None
 ) -> None:
     """`wish` as it is after the change: its loaded row with `status` and the `values` just written over it."""
+    await pubsub.notify(session, CHANNEL, payload(wish, status, values))
+
+
+def payload(wish: Wish | WishView, status: Status, values: dict[str, Any] | None = None) -> str:
+    """The announcement of a change, for a statement that sends it itself (`pg_notify(CHANNEL, payload)`: a new
+    wish's, in app/wishes/ordering.py)."""
     changed = values or {}
     change = WishChange(
         id=wish.id,
@@ -53,7 +59,7 @@ async def announce(
         pool=changed.get("pool", wish.pool),
         pool_grid_id=changed.get("pool_grid_id", wish.pool_grid_id),
     )
-    await pubsub.notify(session, CHANNEL, json.dumps(asdict(change), separators=(",", ":")))
+    return json.dumps(asdict(change), separators=(",", ":"))
 
 
 def parse(payload: str) -> WishChange | None:

@@ -7,7 +7,9 @@ statements in the request's transaction (`write`):
 1. the resident's row locked (two orders of one resident are counted one after the other), then the key claimed
    (a concurrent twin waits on it, then finds our wish), and the new wish's id taken from its sequence;
 2. one statement of data-modifying CTEs: the wish (only if the 24-hour count, read after the lock, is under the
-   limit), its `order` event, the notices to the community's secretaries and the key pointed at the wish.
+   limit), its `order` event, the notices to the community's secretaries, the key pointed at the wish, and the
+   wish's announcement on `wish_changed` (app/wishes/live.py; `pg_notify`, sent at commit, only if the wish was
+   written).
 
 The view is built from what was written, not read back. The rare orders (text held for review, a member's service
 QR code) are then finished by the ORM steps they always took (service.py).
@@ -34,6 +36,7 @@ from app.notifications.templates import render
 from app.orgs.models import Org, StaffRole
 from app.orgs.service import check_community_grid
 from app.wechat.content import Verdict
+from app.wishes import live
 from app.wishes.machine import Status
 from app.wishes.models import work_order_number
 from app.wishes.queries import WishView
@@ -68,7 +71,7 @@ _WRITE = text(
     "FROM (SELECT DISTINCT user_id FROM role_assignments WHERE org_id = :community_id AND role = :secretary) r, w), "
     "k AS (UPDATE idempotency_keys SET wish_id = w.id FROM w WHERE user_id = :uid AND key = :key) "
     f"SELECT (SELECT id FROM w) AS id, (SELECT count(*) {_RECENT}) AS recent, (SELECT min(created_at) {_RECENT}) "
-    "AS oldest"
+    "AS oldest, (SELECT pg_notify(:channel, :change) FROM w) AS announced"
 )
 
 
@@ -204,4 +207,6 @@ def _write_params(
         "n_params": json.dumps(fields, ensure_ascii=False),
         "pending": str(WeChatStatus.pending),
         "secretary": str(StaffRole.secretary),
+        "channel": live.CHANNEL,
+        "change": live.payload(view, Status.ordered),
     }

@@ -168,7 +168,6 @@ async def create_wish(
     written = await ordering.write(session, order, verdict, daily_limit)
     if isinstance(written, int):  # a concurrent twin with the same key made it
         return await _view_after_write(session, written), False
-    await live.announce(session, written, Status.ordered)
     await attach_to_wish(session, written.id, body.photo_ids, principal.id, PhotoStage.order)
     if verdict is not Verdict.passed or body.target_member_id is not None:
         return await _finish_rare_order(session, principal, written, verdict), True

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from importlib.util import find_spec
 
 import httpx
 import pytest
 
-from app.wechat.client import Scene, Suggest, WeChatClient
+from app.config import Settings
+from app.wechat.client import Scene, Suggest, WeChatClient, open_wechat
 from app.wechat.errors import Busy, NoConsent, TokenRejected, WeChatError, WeChatUnreachable
 from app.wechat.fake_state import FakeWeChatState
 
 
 @pytest.fixture
 async def wechat(fake_wechat: tuple[str, FakeWeChatState], fake: FakeWeChatState) -> AsyncIterator[WeChatClient]:
-    async with httpx.AsyncClient(base_url=fake_wechat[0], timeout=httpx.Timeout(2.0)) as http:
-        yield WeChatClient(http, fake.appid, "", token_margin=0)
+    async with httpx.AsyncHTTPTransport() as http:
+        yield WeChatClient(fake_wechat[0], http, fake.appid, "", timeout=2.0, token_margin=0)
 
 
 async def _check(wechat: WeChatClient) -> Suggest:
@@ -79,12 +81,51 @@ async def test_answers_become_typed_errors(
 
 async def test_a_slow_answer_times_out(fake_wechat: tuple[str, FakeWeChatState], fake: FakeWeChatState) -> None:
     fake.faults.latency = 0.5
-    async with httpx.AsyncClient(base_url=fake_wechat[0], timeout=httpx.Timeout(0.2)) as http:
+    async with httpx.AsyncHTTPTransport() as http:
         with pytest.raises(WeChatUnreachable, match="Timeout"):
-            await WeChatClient(http, fake.appid, "").tokens.get()
+            await WeChatClient(fake_wechat[0], http, fake.appid, "", timeout=0.2).tokens.get()
 
 
 async def test_content_check_verdicts(wechat: WeChatClient) -> None:
     assert await wechat.msg_sec_check("u1", Scene.comment, "谢谢你") is Suggest.passed
     assert await wechat.msg_sec_check("u1", Scene.comment, "这是复核测试") is Suggest.review
     assert await wechat.msg_sec_check("u1", Scene.forum, "正文", title="违规测试标题") is Suggest.risky
+
+
+async def test_the_aiohttp_transport_sends_and_refreshes_tokens_like_httpx_own(
+    settings: Settings, fake: FakeWeChatState
+) -> None:
+    pytest.importorskip("httpx_aiohttp")  # not a dependency: measured in bench/relay.py, installed by choice
+    tuned = settings.model_copy(update={"wechat_http_transport": "aiohttp"})
+    async with open_wechat(tuned) as wechat:
+        assert len(wechat.lanes) == 1
+        assert await _check(wechat) is Suggest.passed
+        fetched = fake.token_fetches
+        fake.expire_tokens()
+        assert await asyncio.gather(*(_check(wechat) for _ in range(5))) == [Suggest.passed] * 5
+        assert fake.token_fetches == fetched + 1
+        fake.fail_next("msg_sec_check", 503)
+        with pytest.raises(WeChatUnreachable):
+            await _check(wechat)
+
+
+async def test_the_aiohttp_transport_without_its_package_is_refused_at_start(settings: Settings) -> None:
+    if find_spec("httpx_aiohttp") is not None:
+        pytest.skip("httpx-aiohttp is installed here")
+    tuned = settings.model_copy(update={"wechat_http_transport": "aiohttp"})
+    with pytest.raises(RuntimeError, match="httpx-aiohttp"):
+        async with open_wechat(tuned):
+            pass
+
+
+def test_the_environment_proxy_is_used_for_wechat_unless_exempted(monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.wechat.client import _environment_proxy
+
+    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    assert _environment_proxy("https://api.weixin.qq.com") is None
+    monkeypatch.setenv("HTTPS_PROXY", "http://egress.internal:3128")
+    assert _environment_proxy("https://api.weixin.qq.com") == "http://egress.internal:3128"
+    assert _environment_proxy("http://127.0.0.1:8000/_dev/wechat") is None  # no HTTP_PROXY: plain HTTP goes direct
+    monkeypatch.setenv("NO_PROXY", "api.weixin.qq.com")
+    assert _environment_proxy("https://api.weixin.qq.com") is None
