@@ -131,8 +131,8 @@ class WeChatSettings(_Group):
     # Where the WeChat API lives. Empty: the real API in real mode; in fake mode the fake this app serves itself.
     wechat_api_base: str = ""
     wechat_timeout_seconds: float = Field(default=5.0, gt=0)
-    # The WeChat client's HTTP transport: httpx's own, or aiohttp's through the httpx-aiohttp package (not installed
-    # with the app: `pip install httpx-aiohttp` first). bench/relay.py measures the relay on each.
+    # The WeChat client's HTTP transport: httpx's own, or aiohttp's through the httpx-aiohttp package (installed with
+    # the app; half the CPU per call). bench/relay.py measures the relay on each.
     wechat_http_transport: Literal["httpx", "aiohttp"] = "httpx"
     # The access token is fetched again this long before WeChat says it expires (stable_token renews then too).
     wechat_token_refresh_margin_seconds: float = Field(default=300, ge=0)
