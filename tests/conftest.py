@@ -17,14 +17,15 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 import uvicorn
 from alembic import command
 from fastapi import FastAPI
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import embedded_pg
@@ -170,3 +171,16 @@ async def demo(app: FastAPI) -> None:
 @pytest.fixture
 async def api(client: httpx.AsyncClient, demo: None) -> Api:
     return Api(client)
+
+
+@pytest.fixture
+def statements() -> Iterator[list[str]]:
+    """Every SQL statement any engine of this process sends while the test runs: round trips counted."""
+    seen: list[str] = []
+
+    def before(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        seen.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", before)
+    yield seen
+    event.remove(Engine, "before_cursor_execute", before)

@@ -7,8 +7,11 @@ from typing import Any
 
 import httpx
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.auth.models import User
 from app.db import create_engine
+from app.members.models import Member
 
 _nonce = itertools.count(1)
 PROBLEM = "application/problem+json"
@@ -61,6 +64,23 @@ class Api:
 
     async def act(self, openid: str, wish_id: int, action: str, body: Any = None) -> httpx.Response:
         return await self.post(openid, f"/api/v1/wishes/{wish_id}/{action}", body)
+
+
+async def add_members(
+    api: Api, session: AsyncSession, n: int, prefix: str = "vol", community: str = "金阳社区", name: str = "志愿者"
+) -> list[str]:
+    """`n` members (报到 approved) of `community`, signed in: the many hands of a race or a rush."""
+    community_id = await api.org_id(community)
+    openids = [f"{prefix}-member-{i}" for i in range(n)]
+    for i, openid in enumerate(openids):
+        user = User(openid=openid, nickname=f"{name}{i}")
+        session.add(user)
+        await session.flush()
+        session.add(Member(user_id=user.id, community_id=community_id, real_name=f"{name}{i}", skills=[]))
+    await session.commit()
+    for openid in openids:
+        await api.login(openid)
+    return openids
 
 
 def assert_problem(resp: httpx.Response, status: int, code: str) -> dict[str, Any]:

@@ -5,12 +5,9 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.activities.codes import make_code, signing_key
-from app.auth.models import User
 from app.config import Settings
-from app.members.models import Member
 from tests.helpers import Api
 
 S, M, M2, M3, R = (
@@ -80,17 +77,3 @@ class Acts:
 @pytest.fixture
 def acts(api: Api, settings: Settings) -> Acts:
     return Acts(api, settings)
-
-
-async def add_members(api: Api, session: AsyncSession, n: int, prefix: str = "vol") -> list[str]:
-    community = await api.org_id("金阳社区")
-    openids = [f"{prefix}-member-{i}" for i in range(n)]
-    for i, openid in enumerate(openids):
-        user = User(openid=openid, nickname=f"志愿者{i}")
-        session.add(user)
-        await session.flush()
-        session.add(Member(user_id=user.id, community_id=community, real_name=f"志愿者{i}", skills=[]))
-    await session.commit()
-    for openid in openids:
-        await api.login(openid)
-    return openids

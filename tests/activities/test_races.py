@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.activities.models import Position, Signup
 from app.notifications.models import Notification
-from tests.activities.conftest import Acts, M, add_members
-from tests.helpers import Api
+from tests.activities.conftest import Acts, M
+from tests.helpers import Api, add_members
 
 
 async def test_forty_volunteers_tap_at_once_for_five_seats_and_five_win(

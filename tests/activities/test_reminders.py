@@ -15,8 +15,8 @@ from app.activities.models import Position, Signup
 from app.db import create_sessionmaker
 from app.notifications.models import Notification, WeChatStatus
 from app.supervision.sweeper import sweep_once
-from tests.activities.conftest import BASE, M2, M3, Acts, M, S, add_members, iso, now
-from tests.helpers import Api, assert_problem
+from tests.activities.conftest import BASE, M2, M3, Acts, M, S, iso, now
+from tests.helpers import Api, add_members, assert_problem
 
 
 async def _future(acts: Acts, t: datetime, hours: float, **fields: object) -> dict[str, object]:

@@ -3,12 +3,9 @@ statements do not grow with its units."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-from sqlalchemy import event, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.joint.models import CouncilSeat, Unit, UnitContact
@@ -95,18 +92,6 @@ async def test_a_council_seat_is_changed_and_left(api: Api, session: AsyncSessio
     assert left.status_code == 200 and left.json()["council_seats"] == [], left.text
     assert_problem(await delete(api, ADMIN, seat), 404, "not_found")
     assert await fresh(session, CouncilSeat, CouncilSeat.unit_id == uid) == []
-
-
-@pytest.fixture
-def statements() -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def before(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        seen.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", before)
-    yield seen
-    event.remove(Engine, "before_cursor_execute", before)
 
 
 async def listed(api: Api, statements: list[str]) -> tuple[int, list[dict[str, Any]]]:

@@ -9,8 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.points.models import PointsBalance, Redemption, ShopItem
-from tests.activities.conftest import add_members
-from tests.helpers import Api, assert_problem
+from tests.helpers import Api, add_members, assert_problem
 from tests.points.test_points import M2, OTHER_M, OTHER_S, M, S, adjust
 
 

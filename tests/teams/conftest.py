@@ -7,8 +7,7 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.models import User
-from app.members.models import Member
+from tests import helpers
 from tests.helpers import Api
 
 S, M, M2, M3, R = (
@@ -88,14 +87,4 @@ def teams(api: Api) -> Teams:
 async def add_members(
     api: Api, session: AsyncSession, n: int, prefix: str = "team", community: str = "金阳社区"
 ) -> list[str]:
-    community_id = await api.org_id(community)
-    openids = [f"{prefix}-member-{i}" for i in range(n)]
-    for i, openid in enumerate(openids):
-        user = User(openid=openid, nickname=f"队员{i}")
-        session.add(user)
-        await session.flush()
-        session.add(Member(user_id=user.id, community_id=community_id, real_name=f"队员{i}", skills=[]))
-    await session.commit()
-    for openid in openids:
-        await api.login(openid)
-    return openids
+    return await helpers.add_members(api, session, n, prefix, community, name="队员")

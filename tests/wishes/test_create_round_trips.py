@@ -6,29 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
 import pytest
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from app.wishes import live
 from tests.helpers import Api
 from tests.wishes.conftest import R
-
-
-@pytest.fixture
-def statements() -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def before(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        seen.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", before)
-    yield seen
-    event.remove(Engine, "before_cursor_execute", before)
 
 
 @pytest.fixture

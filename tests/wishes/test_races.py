@@ -6,28 +6,12 @@ import asyncio
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.models import User
-from app.members.models import Member
-from tests.helpers import Api
+from tests.helpers import Api, add_members
 from tests.wishes.conftest import M, R, S
 
 
-async def _add_members(api: Api, session: AsyncSession, n: int) -> list[str]:
-    community = await api.org_id("金阳社区")
-    openids = [f"race-member-{i}" for i in range(n)]
-    for i, openid in enumerate(openids):
-        user = User(openid=openid, nickname=f"党员{i}")
-        session.add(user)
-        await session.flush()
-        session.add(Member(user_id=user.id, community_id=community, real_name=f"党员{i}", skills=[]))
-    await session.commit()
-    for openid in openids:
-        await api.login(openid)
-    return openids
-
-
 async def test_thirty_members_grab_one_pool_wish_and_exactly_one_wins(api: Api, session: AsyncSession) -> None:
-    grabbers = await _add_members(api, session, 30)
+    grabbers = await add_members(api, session, 30, prefix="race", name="党员")
     wish = await api.order(R)
     await api.act(S, wish["id"], "dispatch", {"pool": True})
 
