@@ -8,14 +8,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query, Request, Response
 from sqlalchemy import select
-from starlette.datastructures import UploadFile
 
 from app.auth.deps import CurrentUser, SettingsDep
 from app.db import SessionDep
-from app.errors import PROBLEM_RESPONSES, Forbidden, NotFound, ValidationFailed, problem_doc
+from app.errors import PROBLEM_RESPONSES, Forbidden, NotFound, problem_doc
 from app.ids import IdPath
 from app.limits.throttle import check_uploads
 from app.photos import service
+from app.photos.forms import multipart_file, one_file
 from app.photos.models import Photo, PhotoStatus
 from app.photos.owners import manager_of
 from app.photos.processing import CONTENT_TYPE, ImageWorkers
@@ -40,18 +40,7 @@ def _workers(request: Request) -> ImageWorkers:
     return workers
 
 
-_MULTIPART = {
-    "required": True,
-    "content": {
-        "multipart/form-data": {
-            "schema": {
-                "type": "object",
-                "required": ["file"],
-                "properties": {"file": {"type": "string", "format": "binary", "description": "JPEG, PNG or WebP"}},
-            }
-        }
-    },
-}
+_MULTIPART = multipart_file("JPEG, PNG or WebP")
 StorageDep = Annotated[Storage, Depends(_storage)]
 WorkersDep = Annotated[ImageWorkers, Depends(_workers)]
 
@@ -80,16 +69,8 @@ async def upload(
     """Processed (orientation applied, all metadata stripped, re-encoded, a thumbnail) and kept; the id goes in
     `photo_ids` of a new wish, `complete` or `reopen`. Until WeChat's image check passes only you see it."""
     await check_uploads(request, principal.id)
-    # The form is read here rather than declared (File): the app-wide text check reads a url-encoded body first,
-    # and a form FastAPI had already parsed would leave it nothing to read.
-    form = await request.form(max_files=1, max_fields=20)
-    try:
-        file = form.get("file")
-        if not isinstance(file, UploadFile):
-            raise ValidationFailed(["body", "file"], "send multipart/form-data with the image in the field 'file'")
+    async with one_file(request, "the image") as file:
         photo = await service.upload(session, storage, workers, principal.id, file.file, file.size or 0, settings)
-    finally:
-        await form.close()
     return service.photo_out(photo, settings)
 
 

@@ -7,12 +7,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import select
-from starlette.datastructures import UploadFile
 
 from app.auth.deps import CurrentUser, SettingsDep
 from app.db import SessionDep
-from app.errors import PROBLEM_RESPONSES, NotFound, ValidationFailed, problem_doc
+from app.errors import PROBLEM_RESPONSES, NotFound, problem_doc
 from app.ids import IdPath
+from app.limits.throttle import check_uploads
+from app.photos.forms import multipart_file, one_file
 from app.photos.router import StorageDep
 from app.photos.signing import DOCUMENTS, valid
 from app.stars import documents
@@ -22,18 +23,7 @@ from app.stars.schemas import DocumentOut
 router = APIRouter(tags=["stars"], responses=PROBLEM_RESPONSES)
 DOCUMENT_UPLOADS = "/api/v1/stars/documents"
 
-_MULTIPART = {
-    "required": True,
-    "content": {
-        "multipart/form-data": {
-            "schema": {
-                "type": "object",
-                "required": ["file"],
-                "properties": {"file": {"type": "string", "format": "binary", "description": "a PDF"}},
-            }
-        }
-    },
-}
+_MULTIPART = multipart_file("a PDF")
 
 
 @router.post(
@@ -44,6 +34,7 @@ _MULTIPART = {
     responses={
         413: problem_doc("over PHOTO_MAX_BYTES (code too_large)"),
         422: problem_doc("not a whole PDF (invalid_document)"),
+        429: problem_doc("over RATE_LIMIT_UPLOADS_PER_MINUTE, photos and documents together (code rate_limited)"),
     },
     openapi_extra={"requestBody": _MULTIPART},
 )
@@ -52,14 +43,9 @@ async def upload_document(
 ) -> DocumentOut:
     """A community's secretaries and admins only; the id goes in `document_ids` of a self-score."""
     documents.may_upload(principal)  # 403 before the body is read
-    form = await request.form(max_files=1, max_fields=20)
-    try:
-        file = form.get("file")
-        if not isinstance(file, UploadFile):
-            raise ValidationFailed(["body", "file"], "send multipart/form-data with the PDF in the field 'file'")
+    await check_uploads(request, principal.id)
+    async with one_file(request, "the PDF") as file:
         document = await documents.upload(session, storage, principal, file.file, file.size or 0, settings)
-    finally:
-        await form.close()
     return documents.document_out(document, settings)
 
 

@@ -37706,6 +37706,36 @@ export interface operations {
                     };
                 };
             };
+            /** @description over RATE_LIMIT_UPLOADS_PER_MINUTE, photos and documents together (code rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** Code */
+                        code: string;
+                        /** Errors */
+                        errors?: {
+                            /** Loc */
+                            loc: (string | number)[];
+                            /** Msg */
+                            msg: string;
+                        }[] | null;
+                    };
+                };
+            };
             /** @description the database is unavailable (code service_unavailable); Retry-After says when to retry */
             503: {
                 headers: {
