@@ -33,10 +33,11 @@ export function needOf(action: ProjectAction): Need {
   return NEEDS[action]
 }
 
-export function bodyFor(action: ProjectAction, input: ActInput): Record<string, unknown> | undefined {
+/** The body of POST .../{action}; a progress entry carries the photos uploaded for it (`photoIds`), if any. */
+export function bodyFor(action: ProjectAction, input: ActInput, photoIds: number[] = []): Record<string, unknown> | undefined {
   const need = NEEDS[action]
   const note = input.note.trim()
-  if (need === 'note') return { note }
+  if (need === 'note') return photoIds.length ? { note, photo_ids: photoIds } : { note }
   if (need === 'optional_note') return note ? { note } : undefined
   if (need === 'reason') return { reason: input.reason.trim() }
   if (need === 'score') return input.comment.trim() ? { score: input.score, comment: input.comment.trim() } : { score: input.score }

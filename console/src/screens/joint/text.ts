@@ -91,6 +91,8 @@ export const t = {
     comment: '评价内容（选填）',
     done: (label: string) => `已${label}`,
     stars: (n: number) => `${n} 分`,
+    photos: '现场照片（选填，最多 9 张）',
+    photosAttached: (n: number) => `已添加 ${n} 张照片，随进展一并提交`,
   },
   status: { proposed: '待确认', agreed: '已确认', in_progress: '实施中', done: '已完成', dropped: '已终止' } as Record<
     string,
