@@ -225,7 +225,7 @@ test('the street admin creates a unit, edits it, adds a contact, seats it and ch
   await shot(page, 'joint-files-06-unit-create')
   await page.locator('[data-test="unit-save"]').click()
   await page.locator('[data-test="notice"]', { hasText: '已新增驻区单位「榆阳区图书馆」' }).waitFor()
-  const row = page.locator('[data-test="units-table"] .el-table__body-wrapper .el-table__row', { hasText: '榆阳区图书馆' })
+  const row = page.locator('[data-test="units-table"] .el-table__body-wrapper .el-table__row', { hasText: '图书馆' })
   await row.waitFor()
   const admin = await login(server.url, 'demo-admin-xinminglou')
   const unit = (await api(server.url, admin.token, 'GET', '/api/v1/joint/units?limit=100')).items.find((u) => u.name === '榆阳区图书馆')
