@@ -177,6 +177,7 @@ test('a self-score with an image and a PDF as evidence, seen and downloaded by t
     Number(s.split('-')[1]),
   )
   await page.locator(`[data-test="remove-photo-${photoIds[1]}"]`).click()
+  await page.locator(`[data-test="save-${item.indicator_id}"]`).scrollIntoViewIfNeeded()
   await shot(page, 'joint-files-04-evidence-draft')
   await page.locator(`[data-test="save-${item.indicator_id}"]`).click()
   await page.locator('[data-test="notice"]', { hasText: '已保存「阵地建设与规范化」的自评' }).waitFor()
@@ -209,10 +210,25 @@ test('a self-score with an image and a PDF as evidence, seen and downloaded by t
   assert.match(await link.innerText(), /佐证文件 1（PDF，\d+ B）/)
   assert.equal(await seen.locator('button', { hasText: '添加照片' }).count(), 0) // the reviewer does not edit files
   await review.page.locator(`[data-test="points-${item.indicator_id}"]`).waitFor() // but reviews the points
+  await seen.scrollIntoViewIfNeeded()
   await shot(review.page, 'joint-files-05-evidence-review')
   const [download] = await Promise.all([review.page.waitForEvent('download'), link.click()])
   const bytes = await download.createReadStream().then(async (s) => Buffer.concat(await s.toArray()))
   assert.equal(bytes.subarray(0, 8).toString(), '%PDF-1.4')
+
+  // 金阳社区's published assessment carries the demo's evidence (app/seed_files.py): a photo and the minutes.
+  const jinyang = (await api(server.url, admin.token, 'GET', `/api/v1/stars/sets/${set.id}/assessments`)).find(
+    (x) => x.community.name === '金阳社区',
+  )
+  const first = jinyang.scores.find((s) => s.name === '班子建设与组织生活')
+  await review.page.goto(`/console/#/stars/assessments/${jinyang.id}`)
+  const demo = review.page.locator(`[data-test="files-${first.indicator_id}"]`)
+  await demo.locator('img').waitFor()
+  await until(() => loaded(demo.locator('img')), 'the demo evidence loaded')
+  assert.match(await demo.innerText(), /佐证文件 1（PDF，\d+ B）/)
+  assert.doesNotMatch(await demo.innerText(), /待复核|待安全检查/)
+  await demo.scrollIntoViewIfNeeded()
+  await shot(review.page, 'joint-files-09-evidence-published')
   assert.deepEqual(errors, [])
   assert.deepEqual(review.errors, [])
 })
