@@ -222,6 +222,8 @@ test('a self-score with an image and a PDF as evidence, seen and downloaded by t
   )
   const first = jinyang.scores.find((s) => s.name === '班子建设与组织生活')
   await review.page.goto(`/console/#/stars/assessments/${jinyang.id}`)
+  await review.page.reload() // the same screen for another assessment: loaded afresh
+  await review.page.locator('[data-test="assessment-status"]', { hasText: '已发布' }).waitFor()
   const demo = review.page.locator(`[data-test="files-${first.indicator_id}"]`)
   await demo.locator('img').waitFor()
   await until(() => loaded(demo.locator('img')), 'the demo evidence loaded')
