@@ -177,7 +177,7 @@ test('a self-score with an image and a PDF as evidence, seen and downloaded by t
     Number(s.split('-')[1]),
   )
   await page.locator(`[data-test="remove-photo-${photoIds[1]}"]`).click()
-  await page.locator(`[data-test="save-${item.indicator_id}"]`).scrollIntoViewIfNeeded()
+  await box.locator('text=文件变更在点击「保存」后生效').scrollIntoViewIfNeeded()
   await shot(page, 'joint-files-04-evidence-draft')
   await page.locator(`[data-test="save-${item.indicator_id}"]`).click()
   await page.locator('[data-test="notice"]', { hasText: '已保存「阵地建设与规范化」的自评' }).waitFor()
