@@ -141,6 +141,31 @@ test('progress with photos: attach two, remove one, see it in the timeline, enla
   await until(() => loaded(large), 'the large photo loaded')
   assert.match(await large.getAttribute('src'), new RegExp(`/media/photos/${ids[0]}/full\\?`))
   await shot(page, 'joint-files-03-photo-enlarged')
+  await page.keyboard.press('Escape')
+
+  // The school's contact records an entry with a photo from the mini-program; in review it is before the community,
+  // whose secretary removes it here. (Her own upload above has no such buttons: its uploader decides nothing here.)
+  assert.equal(await entry.locator(`[data-test="keep-${ids[0]}"]`).count(), 0)
+  const teacher = await login(server.url, 'demo-unit-yizhong')
+  const form = new FormData()
+  form.append('file', new Blob([png([250, 250, 250], [60, 60, 160])], { type: 'image/png' }), 'tmp_wx.png')
+  const sent = await fetch(`${server.url}/api/v1/uploads`, { method: 'POST', headers: { authorization: `Bearer ${teacher.token}` }, body: form })
+  const theirs = await sent.json()
+  await api(server.url, teacher.token, 'POST', `/api/v1/joint/projects/${project.id}/progress`, {
+    note: '第四次课：微信视频通话',
+    photo_ids: [theirs.id],
+  })
+  await until(async () => {
+    const items = (await api(server.url, secretary.token, 'GET', `/api/v1/joint/projects/${project.id}/photos`)).items
+    return items.some((p) => p.id === theirs.id && p.status === 'review')
+  }, "the teacher's photo before the community")
+  await page.reload()
+  await page.locator(`[data-test="keep-${theirs.id}"]`).waitFor()
+  await page.locator(`[data-test="drop-${theirs.id}"]`).click()
+  await page.locator('[data-test="notice"]', { hasText: '照片已删除' }).waitFor()
+  await page.locator(`[data-test="photo-${theirs.id}"]`).waitFor({ state: 'detached' })
+  const left = (await api(server.url, teacher.token, 'GET', `/api/v1/joint/projects/${project.id}/photos`)).items
+  assert.equal(left.some((p) => p.id === theirs.id), false)
   assert.deepEqual(errors, [])
 })
 
@@ -209,9 +234,14 @@ test('a self-score with an image and a PDF as evidence, seen and downloaded by t
   const link = seen.locator(`[data-test="document-${saved.documents[0].id}"] a`)
   assert.match(await link.innerText(), /佐证文件 1（PDF，\d+ B）/)
   assert.equal(await seen.locator('button', { hasText: '添加照片' }).count(), 0) // the reviewer does not edit files
+  assert.match(await seen.innerText(), /待复核/)
   await review.page.locator(`[data-test="points-${item.indicator_id}"]`).waitFor() // but reviews the points
   await seen.scrollIntoViewIfNeeded()
   await shot(review.page, 'joint-files-05-evidence-review')
+  await review.page.locator(`[data-test="keep-${photoIds[0]}"]`).click() // the street's reviewer keeps it
+  await review.page.locator('[data-test="notice"]', { hasText: '照片已保留' }).waitFor()
+  await seen.locator('text=待复核').waitFor({ state: 'detached' })
+  assert.deepEqual((await api(server.url, secretary.token, 'GET', path)).items.map((p) => p.status), ['passed'])
   const [download] = await Promise.all([review.page.waitForEvent('download'), link.click()])
   const bytes = await download.createReadStream().then(async (s) => Buffer.concat(await s.toArray()))
   assert.equal(bytes.subarray(0, 8).toString(), '%PDF-1.4')

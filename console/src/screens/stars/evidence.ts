@@ -1,8 +1,9 @@
 // The evidence files of an assessment's people's items, as the page holds them: loaded from the API, changed by
 // the community's uploads and removals until the item's 保存 sends them (`changed` says so meanwhile).
 import { reactive } from 'vue'
-import { get } from '../../api/client'
+import { get, post } from '../../api/client'
 import type { Assessment, EvidenceDocument, EvidenceFiles, Photo } from '../../api/types'
+import { fileText } from '../../shared/files'
 
 export interface Files {
   photos: Photo[]
@@ -35,5 +36,13 @@ export function useEvidence() {
     setFiles(id, added.kind === 'photo' ? { ...f, photos: [...f.photos, added.photo] } : { ...f, documents: [...f.documents, added.document] })
   }
 
-  return { files, changed, loadFiles, setFiles, addFile }
+  // A photo in review is before the street's reviewers (`can_review`): kept or removed, the item's files are read
+  // again; the notice to show is returned.
+  async function review(next: Assessment, photo: Photo, decision: 'keep' | 'remove'): Promise<string> {
+    await post(`/api/v1/photos/${photo.id}/review`, { decision })
+    await loadFiles(next)
+    return decision === 'keep' ? fileText.kept : fileText.dropped
+  }
+
+  return { files, changed, loadFiles, setFiles, addFile, review }
 }
