@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Org, Photo, Unit } from '../../src/api/types'
-import { bodyFor } from '../../src/screens/joint/logic'
-import { baseChoices, committeeOf, councilChoices, personText, unitPatch } from '../../src/screens/joint/logic'
+import { baseChoices, bodyFor, committeeOf, councilChoices, personText, unitPatch } from '../../src/screens/joint/logic'
 import { scoreBody } from '../../src/screens/stars/logic'
 import { groupBy, room, sameOrigin, sizeText, without } from '../../src/shared/files'
 
