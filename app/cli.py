@@ -116,9 +116,11 @@ def migrate() -> None:
 @main.command("seed-demo")
 def seed_demo() -> None:
     """Load the demo district (idempotent: running it again changes nothing)."""
+    from app.photos.storage import open_storage
     from app.seed import seed
 
-    summary = asyncio.run(seed(_settings().database_url))
+    settings = _settings()
+    summary = asyncio.run(seed(settings.database_url, storage=open_storage(settings.storage_url)))
     click.echo(summary)
 
 

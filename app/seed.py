@@ -12,6 +12,7 @@ from app.db import create_engine, create_sessionmaker, utcnow
 from app.members.models import Member, MemberReport, ReportStatus
 from app.orgs.models import Level, Org, RoleAssignment, StaffRole
 from app.orgs.service import add_org
+from app.photos.storage import Storage
 
 DISTRICT = "榆阳区"
 STREETS = ["驼峰路街道", "青山路街道", "崇文路街道", "航宇路街道", "新明楼街道", "上郡路街道", "沙河路街道"]
@@ -143,10 +144,12 @@ async def seed_session(session: AsyncSession) -> str:
     return f"demo data ready: district {district.id}, {len(streets)} streets, {len(communities)} communities"
 
 
-async def seed(url: str, history: bool = True) -> str:
+async def seed(url: str, history: bool = True, storage: Storage | None = None) -> str:
     """The demo data and 金阳社区's activities and shop (app/seed_volunteering.py); with `history`, half a year of
-    wishes for the figures (app/seed_history.py) and one sweeper round over them. The test suite's fixtures call
-    `seed_session` alone: their figures start from nothing."""
+    wishes for the figures (app/seed_history.py) and one sweeper round over them, and with a photo `storage` too the
+    joint and star demo's files (app/seed_files.py). The test suite's fixtures call `seed_session` alone: their
+    figures start from nothing."""
+    from app.seed_files import seed_files
     from app.seed_history import seed_history  # it builds on this module's helpers
     from app.seed_joint import seed_joint  # after the history: it needs every community's secretary
     from app.seed_volunteering import seed_volunteering
@@ -160,9 +163,11 @@ async def seed(url: str, history: bool = True) -> str:
             written = await seed_history(session, utcnow()) if history else 0
             await seed_volunteering(session, utcnow())
             joint = await seed_joint(session, utcnow()) if history else ""
+            files = await seed_files(session, storage) if history and storage is not None else 0
         if history:
             await sweep_once(sessionmaker)
         summary = f"{summary}, {joint}" if joint else summary
+        summary = f"{summary}, {files} demo files" if files else summary
         return f"{summary}, {written} wishes of history" if written else summary
     finally:
         await engine.dispose()

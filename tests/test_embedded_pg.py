@@ -73,7 +73,9 @@ def test_stop_when_not_running_says_so(pgdata: Path) -> None:
 
 
 def _xinyuan(pgdata: Path, *args: str) -> str:
-    env = {**os.environ, "DATABASE_URL": "", "EMBEDDED_PGDATA": str(pgdata), "APP_ENV": "dev"}
+    # seed-demo stores the demo's photos (app/seed_files.py): beside the data directory, not in the checkout's var/.
+    photos = f"file:{pgdata.parent / 'photos'}"
+    env = {**os.environ, "DATABASE_URL": "", "EMBEDDED_PGDATA": str(pgdata), "APP_ENV": "dev", "STORAGE_URL": photos}
     done = subprocess.run([XINYUAN, *args], env=env, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     return done.stdout

@@ -23,6 +23,7 @@ from app import embedded_pg
 from app.config import Settings
 from app.main import create_app
 from app.migrations import upgrade_to_head
+from app.photos.storage import open_storage
 from app.seed import seed
 from tests.helpers import admin_sql
 
@@ -42,18 +43,22 @@ def main() -> None:
     name = f"xinyuan_console_{uuid.uuid4().hex[:10]}"
     asyncio.run(admin_sql(server, f'CREATE DATABASE "{name}"'))
     url = make_url(server).set(database=name).render_as_string(hide_password=False)
+    # Photos in a throwaway directory, the demo's own files (app/seed_files.py) among them.
+    photo_dir = tempfile.mkdtemp(prefix="xinyuan-console-photos-")
+    photos = f"file:{photo_dir}"
     try:
         upgrade_to_head(url)
-        asyncio.run(seed(url))
-        _serve(url)
+        asyncio.run(seed(url, storage=open_storage(photos)))
+        _serve(url, photos)
     finally:
         asyncio.run(admin_sql(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        shutil.rmtree(photo_dir, ignore_errors=True)
         if home is not None:
             embedded_pg.stop(home / "pgdata")
             shutil.rmtree(home, ignore_errors=True)
 
 
-def _serve(url: str) -> None:
+def _serve(url: str, photos: str) -> None:
     port = _free_port()
     settings = Settings(
         app_env="dev",
@@ -62,9 +67,9 @@ def _serve(url: str) -> None:
         host="127.0.0.1",
         port=port,
         relay_in_process=True,
-        # Photos in a throwaway directory; no push configured, so a photo goes to review after 2 s (the console's
-        # photo test reviews one), the photo worker looking twice a second.
-        storage_url=f"file:{tempfile.mkdtemp(prefix='xinyuan-console-photos-')}",
+        # No push configured, so a photo goes to review after 2 s (the console's photo test reviews one), the photo
+        # worker looking twice a second.
+        storage_url=photos,
         photo_review_after_seconds=2,
         photo_poll_seconds=0.5,
         _env_file=None,  # type: ignore[call-arg]

@@ -55,3 +55,25 @@ export async function get<T>(path: string): Promise<T> {
 export async function post<T>(path: string, body?: unknown): Promise<T> {
   return (await call<T>('POST', path, body)).body
 }
+
+// A file as multipart (field `file`, as wx.uploadFile sends it): the browser sets the boundary, the CSRF token rides
+// along like on every change, and a refusal is an ApiError like any other.
+export async function upload<T>(path: string, file: Blob, name = 'file'): Promise<T> {
+  const form = new FormData()
+  form.append('file', file, file instanceof File ? file.name : name)
+  const headers: Record<string, string> = { Accept: 'application/json' }
+  if (csrfToken) headers['X-CSRF-Token'] = csrfToken
+  let resp: Response
+  try {
+    resp = await fetch(path, { method: 'POST', headers, credentials: 'same-origin', body: form })
+  } catch {
+    throw new ApiError(0, 'network', '')
+  }
+  const text = await resp.text()
+  const parsed: unknown = text ? JSON.parse(text) : null
+  if (!resp.ok) {
+    const problem = (parsed ?? {}) as { code?: string; detail?: string; errors?: FieldProblem[] }
+    throw new ApiError(resp.status, problem.code ?? 'http_error', problem.detail ?? '', problem.errors ?? [])
+  }
+  return parsed as T
+}

@@ -55,3 +55,8 @@ export type Assessment = S['AssessmentOut']
 export type AssessmentAction = S['AssessmentAction']
 export type AssessmentEvent = S['AssessmentEventOut']
 export type Objection = S['ObjectionOut']
+// Files on joint progress entries and star self-scores, and the editing of units.
+export type EvidenceFiles = S['EvidenceFiles']
+export type EvidenceDocument = S['DocumentOut']
+export type UnitKind = S['UnitKind']
+export type Person = S['PersonOut']

@@ -20,6 +20,7 @@ const BY_CODE: Record<string, string> = {
   too_large: '提交的内容过大。',
   invalid_image: '图片无法识别，请上传 JPEG、PNG 或 WebP 格式的照片。',
   too_many_pixels: '图片尺寸过大，请缩小后再上传。',
+  invalid_document: '文件无法识别或不完整，请上传完整的 PDF 文件。',
   full: '名额已满。',
   already_signed_up: '已经报名过了。',
   not_signed_up: '尚未报名。',

@@ -97,3 +97,19 @@ export function quotaLine(quotas: Record<string, number>, communities: number | 
     })
     .join('；')
 }
+
+export interface Evidence {
+  photos: { id: number }[]
+  documents: { id: number }[]
+}
+
+/** The self-score's PUT: points, the words, and the item's files exactly as listed (the PUT sets them: one left out
+ * is removed); without `files` (not loaded yet) the files stay as they are. */
+export function scoreBody(points: number | undefined, text: string, files?: Evidence): Record<string, unknown> {
+  const body: Record<string, unknown> = { points, evidence: text.trim() }
+  if (files) {
+    body.photo_ids = files.photos.map((p) => p.id)
+    body.document_ids = files.documents.map((d) => d.id)
+  }
+  return body
+}
