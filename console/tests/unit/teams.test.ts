@@ -32,7 +32,7 @@ describe('quarters', () => {
       [2025, 4],
       [2025, 3],
     ])
-    expect(qs[0].label).toBe('2026 年第 一 季度')
+    expect(qs[0].label).toBe('2026 年第一季度')
   })
   it('stops at 2020, the first year the API makes cards for', () => {
     const qs = quarters(new Date(2020, 4, 1), 8)

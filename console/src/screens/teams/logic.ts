@@ -39,7 +39,7 @@ export function quarters(today: Date, count = 8): QuarterPick[] {
   let quarter = Math.floor(today.getMonth() / 3) + 1
   const out: QuarterPick[] = []
   while (out.length < count && year >= 2020) {
-    out.push({ year, quarter, label: `${year} 年第 ${'一二三四'[quarter - 1]} 季度` })
+    out.push({ year, quarter, label: `${year} 年第${'一二三四'[quarter - 1]}季度` })
     quarter -= 1
     if (quarter === 0) ((quarter = 4), (year -= 1))
   }
