@@ -187,3 +187,30 @@ test('turn a sign-up away with a reason, and download a member’s 服务记录�
   await page.locator('[data-test="card-done"]').waitFor()
   assert.deepEqual(errors, [])
 })
+
+test('the district admin picks an org: a community’s teams, and the district’s figures by street', async () => {
+  const { page, errors } = await newPage(browser, server.url)
+  await pickIn(page, 'demo-admin')
+  await navTo(page, 'nav-teams')
+  await chooseOption(page, 'org-picker', '金阳社区')
+  await row(page, 'teams', '金阳社区红色先锋队').waitFor()
+  assert.match(page.url(), /org=\d+/, 'the org stays in the URL')
+  await shot(page, 'teams-11-admin-teams')
+
+  await navTo(page, 'nav-volunteering-figures')
+  const sentence = page.locator('[data-test="sentence"]')
+  await sentence.waitFor()
+  const admin = await login(server.url, 'demo-admin')
+  const district = admin.user.roles.find((r) => r.role === 'admin').org_id
+  const today = new Date()
+  const pad = (n) => String(n).padStart(2, '0')
+  const q = `org_id=${district}&since=${today.getFullYear()}-01-01&until=${today.getFullYear()}-${pad(today.getMonth() + 1)}-${pad(today.getDate())}`
+  const figures = await api(server.url, admin.token, 'GET', `/api/v1/volunteering/figures?${q}`)
+  await page.locator('[data-test="sentence"]', { hasText: figures.sentence }).waitFor()
+  const { rows } = await api(server.url, admin.token, 'GET', `/api/v1/volunteering/figures/breakdown?${q}&by=street`)
+  await row(page, 'breakdown', rows[0].label).waitFor()
+  assert.equal(await page.locator('[data-test="breakdown"] .el-table__row').count(), rows.length)
+  await page.locator('[data-test="chart"] canvas').waitFor()
+  await shot(page, 'teams-12-admin-figures')
+  assert.deepEqual(errors, [])
+})
