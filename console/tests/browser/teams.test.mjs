@@ -27,7 +27,7 @@ async function downloaded(page, click) {
   return { name: file.suggestedFilename(), body: await readFile(await file.path()) }
 }
 
-test('set up a team, approve a request to join, and change nothing the API refuses', async () => {
+test('set up a team, approve a request to join, edit the skills and name another leader', async () => {
   const { page, errors } = await newPage(browser, server.url)
   await pickIn(page, SECRETARY)
   await page.locator('[data-test="nav-volunteering"]').click()
@@ -68,6 +68,18 @@ test('set up a team, approve a request to join, and change nothing the API refus
   assert.equal(await page.locator('[data-test="team-count"]').innerText(), '2 人')
   assert.equal(await page.locator('[data-test="pending"] .el-table__row').count(), 0)
   await shot(page, 'teams-04-approved')
+
+  await page.locator('[data-test="team-edit"]').click()
+  await page.locator('[data-test="edit-skills"]').fill('助老，智能手机教学 陪诊')
+  await page.locator('[data-test="edit-save"]').click()
+  await page.locator('[data-test="notice"]', { hasText: '已保存' }).waitFor()
+  await page.locator('[data-test="team-info"]', { hasText: '陪诊' }).waitFor()
+  await page.locator('[data-test="team-change-leader"]').click()
+  await chooseOption(page, 'new-leader', '王志强')
+  await page.locator('[data-test="leader-save"]').click()
+  await page.locator('[data-test="notice"]', { hasText: '队长已更换为 王志强' }).waitFor()
+  assert.equal(await page.locator('[data-test="team-leader-name"]').innerText(), '王志强')
+  assert.equal(await page.locator('[data-test="team-count"]').innerText(), '2 人', 'the old leader stays a member')
   assert.deepEqual(errors, [])
 })
 
