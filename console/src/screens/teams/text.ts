@@ -75,9 +75,9 @@ export const t = {
     content: '服务内容',
     schedule: '服务时间',
     schedulePlaceholder: '如：每周三 9:00-11:00',
-    period: '项目周期（可不填）',
-    start: '开始日期',
-    end: '结束日期',
+    period: '项目周期',
+    start: '开始日期（可不填）',
+    end: '结束日期（可不填）',
     published: (title: string) => `已发布「${title}」，等待服务队认领`,
   },
   figures: {
