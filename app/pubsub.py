@@ -178,8 +178,11 @@ class Hub:
         while not lost.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(lost.wait(), self._keepalive)
-            if not lost.is_set() and self._conn is not None:
-                await self._conn.execute("SELECT 1", timeout=CONNECT_TIMEOUT_SECONDS)
+            # Under the lock: a LISTEN of a new subscriber on the same connection at that moment would otherwise
+            # meet asyncpg's "another operation is in progress" (and the subscriber's request a 500).
+            async with self._lock:
+                if not lost.is_set() and self._conn is not None:
+                    await self._conn.execute("SELECT 1", timeout=CONNECT_TIMEOUT_SECONDS)
         raise ConnectionResetError("the LISTEN connection was closed")
 
     async def _listen(self, conn: asyncpg.Connection, channel: str) -> None:

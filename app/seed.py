@@ -145,10 +145,10 @@ async def seed_session(session: AsyncSession) -> str:
 
 
 async def seed(url: str, history: bool = True, storage: Storage | None = None) -> str:
-    """The demo data and 金阳社区's activities and shop (app/seed_volunteering.py); with `history`, half a year of
-    wishes for the figures (app/seed_history.py) and one sweeper round over them, and with a photo `storage` too the
-    joint and star demo's files (app/seed_files.py). The test suite's fixtures call `seed_session` alone: their
-    figures start from nothing."""
+    """The demo data and 金阳社区's activities, shop, teams and projects (app/seed_volunteering.py); with `history`,
+    half a year of wishes for the figures (app/seed_history.py) and one sweeper round over them, and with a photo
+    `storage` too the joint and star demo's files (app/seed_files.py). The test suite's fixtures call `seed_session`
+    alone: their figures start from nothing."""
     from app.seed_files import seed_files
     from app.seed_history import seed_history  # it builds on this module's helpers
     from app.seed_joint import seed_joint  # after the history: it needs every community's secretary

@@ -1,10 +1,12 @@
 """Demo volunteering for 金阳社区, so that `make run` shows the console's volunteering screens with something in
 them: the points rates, a finished activity with its hours and points credited, one under way today with a member
 on site and a 补卡 waiting, an upcoming one open to residents too, a cancelled one, the 爱心超市's items, an order
-waiting at the counter and one already collected.
+waiting at the counter and one already collected; two 志愿服务队 (one with a request to join waiting) and two
+志愿服务项目 (one claimed by a team, one open).
 
 Written as the transitions would have left the rows (the hours through `credit`, the points through the ledger's
-`change`), at times relative to `now`; deterministic and idempotent: a community that has activities gets none.
+`change`), at times relative to `now`; deterministic and idempotent: a community that has activities gets none,
+one that has teams gets no teams nor projects.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from app.auth.models import User
 from app.orgs.models import Level, Org
 from app.points.ledger import change
 from app.points.models import PointsKind, PointsRates, Redemption, RedemptionStatus, ShopItem
+from app.teams.machine import MembershipStatus
+from app.teams.models import ProjectClaim, ServiceProject, Team, TeamMembership
 
 COMMUNITY = "金阳社区"
 RATES = (10, 5)  # points per hour of activity service, per wish completed
@@ -214,10 +218,92 @@ async def _shop(session: AsyncSession, cast: Cast, now: datetime) -> None:
         await change(session, who.id, cid, PointsKind.redeem, -item.price, redemption_id=order.id)
 
 
+def _member(team: Team, user: User, at: datetime, by: User) -> TeamMembership:
+    return TeamMembership(
+        team_id=team.id,
+        user_id=user.id,
+        status=MembershipStatus.active,
+        created_at=at,
+        joined_at=at,
+        decided_by=by.id,
+        decided_at=at,
+    )
+
+
+async def _teams(session: AsyncSession, cast: Cast, now: datetime) -> None:
+    """红色先锋队 (张建国 leads, 王志强 in it) and 银龄助老队 (李红梅 leads, 王志强 asking to join); the 老年学校's
+    weekly class claimed by 银龄助老队 for three months, the 楼道 project open."""
+    if await session.scalar(select(Team.id).where(Team.org_id == cast.community.id)):
+        return
+    zhang, li, wang = cast.members
+    founded = now - timedelta(days=30)
+    vanguard, silver = (
+        Team(
+            org_id=cast.community.id,
+            name=name,
+            skills=skills,
+            leader_id=leader.id,
+            created_by=cast.secretary.id,
+            created_at=founded,
+        )
+        for name, skills, leader in (
+            ("金阳社区红色先锋队", ["环境整治", "文明劝导"], zhang),
+            ("金阳社区银龄助老队", ["助老", "智能手机教学"], li),
+        )
+    )
+    session.add_all([vanguard, silver])
+    await session.flush()
+    session.add_all(
+        [
+            _member(vanguard, zhang, founded, cast.secretary),
+            _member(vanguard, wang, founded + timedelta(days=2), zhang),
+            _member(silver, li, founded, cast.secretary),
+            TeamMembership(
+                team_id=silver.id,
+                user_id=wang.id,
+                note="退休前是中学老师，想教老人用手机",
+                created_at=now - timedelta(hours=6),
+            ),
+        ]
+    )
+    school, stairs = (
+        ServiceProject(
+            community_id=cast.community.id,
+            title=title,
+            content=content,
+            schedule=schedule,
+            created_by=cast.secretary.id,
+            created_at=now - timedelta(days=20),
+        )
+        for title, content, schedule in (
+            ("老年学校智能手机课", "每周一次，教老人用微信视频、扫码乘车、手机挂号。", "每周三 9:00-11:00"),
+            ("楼道文明劝导", "劝导楼道堆物、飞线充电，张贴消防提示。", "每月第一个周六 上午"),
+        )
+    )
+    session.add_all([school, stairs])
+    await session.flush()
+    today = (now + timedelta(hours=8)).date()  # the day in Beijing
+    session.add(
+        ProjectClaim(
+            project_id=school.id,
+            team_id=silver.id,
+            starts_on=today - timedelta(days=14),
+            ends_on=today + timedelta(days=76),
+            claimed_by=li.id,
+            claimed_at=now - timedelta(days=14),
+        )
+    )
+    await session.flush()
+
+
 async def seed_volunteering(session: AsyncSession, now: datetime) -> int:
-    """The demo's activities and shop in 金阳社区; how many activities were written (0 when it had some)."""
+    """The demo's activities, shop, teams and service projects in 金阳社区; how many activities were written (0 when
+    it had some)."""
     cast = await _cast(session)
-    if cast is None or await session.scalar(select(Activity.id).where(Activity.community_id == cast.community.id)):
+    if cast is None:
+        return 0
+    await _teams(session, cast, now)
+    if await session.scalar(select(Activity.id).where(Activity.community_id == cast.community.id)):
         return 0
     session.add(
         PointsRates(community_id=cast.community.id, per_hour=RATES[0], per_wish=RATES[1], updated_by=cast.secretary.id)

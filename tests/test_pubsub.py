@@ -109,3 +109,21 @@ def test_the_dsn_is_asyncpgs_own() -> None:
     dsn = urlsplit(asyncpg_dsn(url))
     assert dsn.scheme == "postgresql" and dsn.path == "/db"
     assert parse_qs(dsn.query) == {"host": ["/tmp/s"], "port": ["5433"]}  # asyncpg reads the query so
+
+
+async def test_subscribing_while_the_keepalive_runs(db_url: str, engine: AsyncEngine) -> None:
+    # A keepalive every millisecond and subscribers arriving all the while: each LISTEN waits for the keepalive's
+    # query on the one connection instead of colliding with it; every subscriber then hears its message.
+    hub = Hub(db_url, keepalive_seconds=0.001)
+    await hub.start()
+    try:
+        heard: asyncio.Queue[str | None] = asyncio.Queue()
+        for i in range(60):
+            await hub.subscribe(f"t_keep_{i}", heard.put_nowait)
+            await asyncio.sleep(0.001)
+        for i in range(60):
+            await _publish(engine, f"t_keep_{i}", str(i))
+        got = [await asyncio.wait_for(heard.get(), WAIT) for _ in range(60)]
+        assert sorted(int(p) for p in got if p is not None) == list(range(60))
+    finally:
+        await hub.stop()

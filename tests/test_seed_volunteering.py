@@ -63,3 +63,35 @@ async def test_the_demo_points_and_shop_agree_with_the_ledger(app: FastAPI, api:
     assert (await api.post(S, f"/api/v1/shop/redemptions/{order['id']}/collect", {})).status_code == 200
     items = {i["name"]: i["stock"] for i in (await api.get(S, f"/api/v1/communities/{community}/shop/items")).json()}
     assert items["洗衣液"] == 9 and items["毛巾"] == 5
+
+
+async def test_the_demo_teams_and_projects_as_the_console_reads_them(app: FastAPI, api: Api) -> None:
+    await _seed(app)
+    await _seed(app)  # a second run writes no second set of teams
+    community = await api.org_id("金阳社区")
+    teams = (await api.get(S, f"/api/v1/teams?org_id={community}")).json()["items"]
+    by_name = {t["name"]: t for t in teams}
+    assert sorted(by_name) == ["金阳社区红色先锋队", "金阳社区银龄助老队"]
+    vanguard, silver = by_name["金阳社区红色先锋队"], by_name["金阳社区银龄助老队"]
+    assert (vanguard["leader"]["name"], vanguard["member_count"]) == ("张建国", 2)
+    assert (silver["leader"]["name"], silver["member_count"]) == ("李红梅", 1)
+    (waiting,) = (await api.get(S, f"/api/v1/teams/{silver['id']}/members?status=pending")).json()
+    assert waiting["name"] == "王志强" and waiting["note"]
+    approved = await api.post(S, f"/api/v1/teams/{silver['id']}/members/{waiting['user_id']}/approve", {})
+    assert approved.status_code == 200, approved.text
+    projects = (await api.get(S, f"/api/v1/service-projects?community_id={community}")).json()
+    by_title = {p["title"]: p for p in projects}
+    claimed, open_ = by_title["老年学校智能手机课"], by_title["楼道文明劝导"]
+    assert claimed["status"] == "claimed" and claimed["claim"]["team_name"] == "金阳社区银龄助老队"
+    assert claimed["allowed_actions"] == ["release"]
+    assert open_["status"] == "open" and open_["claim"] is None
+    # 张建国 leads a team that serves the community: he may claim the open one.
+    claim = {
+        "team_id": vanguard["id"],
+        "starts_on": claimed["claim"]["starts_on"],
+        "ends_on": claimed["claim"]["ends_on"],
+    }
+    taken = await api.post("demo-member-jinyang-1", f"/api/v1/service-projects/{open_['id']}/claim", claim)
+    assert taken.status_code == 200, taken.text
+    figures = (await api.get(S, f"/api/v1/volunteering/figures?org_id={community}")).json()
+    assert figures["teams"] == 2

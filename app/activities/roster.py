@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.activities import schemas as s
 from app.activities.access import checks_of, require_organiser, standing
-from app.activities.machine import ActivityAction, Attendance, decide
+from app.activities.machine import PER_SIGNUP_ACTIONS, ActivityAction, Attendance, decide
 from app.activities.models import Signup
 from app.activities.present import minutes_of, signup_out
 from app.auth.models import User
@@ -33,10 +33,9 @@ async def roster(session: AsyncSession, principal: Principal, activity_id: int) 
     checks = checks_of(st.activity, utcnow())
 
     def actions(su: Signup) -> list[ActivityAction]:
-        correct = ActivityAction.correct_hours
-        return (
-            [correct] if decide(st.activity.status, correct, st.parties, Attendance(su.status), checks).allowed else []
-        )
+        # The roster's own (a 补卡's decision is listed on the 补卡), in the machine's order, as the table allows them.
+        on_row = [a for a in ActivityAction if a in PER_SIGNUP_ACTIONS and a != ActivityAction.decide_makeup]
+        return [a for a in on_row if decide(st.activity.status, a, st.parties, Attendance(su.status), checks).allowed]
 
     return [
         s.RosterRow(

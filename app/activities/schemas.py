@@ -92,7 +92,9 @@ class SignupOut(BaseModel):
 
 class RosterRow(SignupOut):
     name: str = Field(description="the member's real name, else the WeChat nickname")
-    allowed_actions: list[ActivityAction] = Field(description="the organiser's on this sign-up: correct_hours")
+    allowed_actions: list[ActivityAction] = Field(
+        description="the organiser's on this sign-up: correct_hours (checked out), refuse_signup (signed up)"
+    )
 
 
 class ActivityOut(BaseModel):

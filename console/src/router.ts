@@ -26,6 +26,11 @@ export const router = createRouter({
     },
     { path: '/points', component: () => import('./screens/points/PointsScreen.vue') },
     { path: '/shop', component: () => import('./screens/shop/ShopScreen.vue') },
+    // 志愿服务队, 志愿服务项目 and the volunteering figures (README: "Teams and service projects").
+    { path: '/teams', component: () => import('./screens/teams/TeamsScreen.vue') },
+    { path: '/teams/:id(\\d+)', component: () => import('./screens/teams/TeamScreen.vue') },
+    { path: '/service-projects', component: () => import('./screens/teams/ProjectsScreen.vue') },
+    { path: '/volunteering-figures', component: () => import('./screens/teams/FiguresScreen.vue') },
     // 共驻共建 and 评星定级 (secretaries, street and district staff).
     { path: '/joint', component: () => import('./screens/joint/JointScreen.vue') },
     { path: '/joint/projects/:id(\\d+)', component: () => import('./screens/joint/ProjectScreen.vue') },

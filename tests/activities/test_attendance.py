@@ -162,7 +162,9 @@ async def test_a_refused_makeup_changes_nothing(api: Api, acts: Acts, session: A
     refused = await acts.do(S, aid, f"makeups/{made.json()['id']}/refuse", {"note": "现场未见"})
     assert refused.json()["status"] == "refused" and refused.json()["decision_note"] == "现场未见"
     assert (await api.get(M, f"{BASE}/{aid}")).json()["my_signup"]["status"] == "signed_up"
-    assert (await api.get(S, f"{BASE}/{aid}/signups")).json()[0]["allowed_actions"] == []  # nothing to correct
+    assert (await api.get(S, f"{BASE}/{aid}/signups")).json()[0]["allowed_actions"] == [
+        "refuse_signup"
+    ]  # nothing to correct
     assert_problem(await acts.do(S, aid, "makeups/2147483647/approve"), 404, "not_found")
 
 

@@ -104,6 +104,8 @@ async def test_the_organiser_refuses_a_sign_up_with_a_reason(api: Api, acts: Act
     assert signed.status_code == 200 and signed.json()["taken"] == 1
     signup_id = signed.json()["my_signup"]["id"]
     path = f"{BASE}/{activity['id']}/signups/{signup_id}/refuse"
+    (row,) = (await api.get(S, f"{BASE}/{activity['id']}/signups")).json()
+    assert row["allowed_actions"] == ["refuse_signup"]  # the roster's button, from the machine
 
     assert_problem(await api.post(M, path, {"reason": "自己拒绝自己"}), 403, "forbidden")
     assert_problem(await api.post(S, path, {"reason": "  "}), 422, "validation_error")
@@ -129,9 +131,9 @@ async def test_the_organiser_refuses_a_sign_up_with_a_reason(api: Api, acts: Act
     # Refused twice, or a sign-up already checked in: the machine's refusal, nothing told.
     assert_problem(await api.post(S, path, {"reason": "再次"}), 409, "invalid_transition")
     roster = (await api.get(S, f"{BASE}/{activity['id']}/signups")).json()
-    assert [(r["status"], r["refuse_reason"]) for r in roster] == [
-        ("withdrawn", "该岗位需持健康证"),
-        ("signed_up", None),
+    assert [(r["status"], r["refuse_reason"], r["allowed_actions"]) for r in roster] == [
+        ("withdrawn", "该岗位需持健康证", []),
+        ("signed_up", None, ["refuse_signup"]),
     ]
     assert len(await _told(session, "signup_refused")) == 1
 

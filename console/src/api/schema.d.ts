@@ -4716,7 +4716,7 @@ export interface components {
             name: string;
             /**
              * Allowed Actions
-             * @description the organiser's on this sign-up: correct_hours
+             * @description the organiser's on this sign-up: correct_hours (checked out), refuse_signup (signed up)
              */
             allowed_actions: components["schemas"]["ActivityAction"][];
         };

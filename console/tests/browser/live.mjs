@@ -99,3 +99,10 @@ export async function chooseOption(page, selectTestId, label) {
   await page.locator(`[data-test="${selectTestId}"]`).click()
   await page.locator('.el-select-dropdown__item:visible', { hasText: label }).first().click()
 }
+
+// A screen of the top bar: the volunteering screens sit under its 志愿服务 menu, opened first.
+export async function navTo(page, testId) {
+  const item = page.locator(`[data-test="${testId}"]`)
+  if (!(await item.isVisible())) await page.locator('[data-test="nav-volunteering"]').click()
+  await item.click()
+}

@@ -5,7 +5,7 @@
 // 爱心超市's waiting order collected and a new item. Screenshots at 1366×768 (volunteering-*.png).
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import { api, chooseOption, login, newPage, pickIn, shot, startBrowser, startServer } from './live.mjs'
+import { api, chooseOption, login, navTo, newPage, pickIn, shot, startBrowser, startServer } from './live.mjs'
 
 let server
 let browser
@@ -30,7 +30,7 @@ async function openActivity(page, tab, title) {
 test('publish an activity, its roster, the rotating check-in code and the live count', async () => {
   const { page, errors } = await newPage(browser, server.url)
   await pickIn(page, 'demo-secretary-jinyang')
-  await page.locator('[data-test="nav-activities"]').click()
+  await navTo(page, 'nav-activities')
   await row(page, 'activities', '居民健康屋义诊').waitFor()
   await row(page, 'activities', '智能手机课助教').waitFor()
   await row(page, 'activities', '居民健康屋义诊').locator('[data-test="makeups-waiting"]', { hasText: '1 条补卡待审' }).waitFor()
@@ -123,7 +123,7 @@ test('a waiting 补卡 approved, and an hours correction with a reason', async (
 test('points: the rates, and a bonus with a reason', async () => {
   const { page, errors } = await newPage(browser, server.url)
   await pickIn(page, 'demo-secretary-jinyang')
-  await page.locator('[data-test="nav-points"]').click()
+  await navTo(page, 'nav-points')
   await row(page, 'balances', '王志强').waitFor()
   assert.equal(await numberInput(page, 'rate-hour').inputValue(), '10')
   assert.equal(await numberInput(page, 'rate-wish').inputValue(), '5')
@@ -147,7 +147,7 @@ test('points: the rates, and a bonus with a reason', async () => {
 test('the 爱心超市: a waiting order collected, a new item on the shelf', async () => {
   const { page, errors } = await newPage(browser, server.url)
   await pickIn(page, 'demo-secretary-jinyang')
-  await page.locator('[data-test="nav-shop"]').click()
+  await navTo(page, 'nav-shop')
   const order = row(page, 'orders', '洗衣液')
   await order.getByText('张建国').waitFor()
   await shot(page, 'volunteering-09-shop')
@@ -174,7 +174,7 @@ test('the 爱心超市: a waiting order collected, a new item on the shelf', asy
 test('the district admin picks a community and reads its activities', async () => {
   const { page, errors } = await newPage(browser, server.url)
   await pickIn(page, 'demo-admin')
-  await page.locator('[data-test="nav-activities"]').click()
+  await navTo(page, 'nav-activities')
   await chooseOption(page, 'community-picker', '金阳社区')
   await row(page, 'activities', '居民健康屋义诊').click()
   await page.locator('[data-test="activity-title"]', { hasText: '居民健康屋义诊' }).waitFor()
