@@ -83,9 +83,11 @@ Component({
           this.setData({ units: [], needs: [], loaded: true })
           return
         }
-        const communities = api.page(await api.get('/api/v1/orgs', { level: 'community' })).items
+        // Every org (public to signed-in users): the names, and which communities a unit reaches.
+        const orgs = api.page(await api.get('/api/v1/orgs')).items
+        const communities = orgs.filter((o) => o.level === 'community')
         const names = {}
-        communities.forEach((c) => (names[c.id] = c.name))
+        orgs.forEach((o) => (names[o.id] = o.name))
         const projects = await allPages('/api/v1/joint/projects')
         const units = []
         const needs = []

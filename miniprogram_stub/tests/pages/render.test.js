@@ -306,6 +306,33 @@ test('my-team: my teams, the ones of my community to join', async () => {
   expect(page.querySelector('.pending')).toBeFalsy()
 })
 
+
+test('unit: my unit, its resource and project, the open need to claim', async () => {
+  wxh = signedIn(fx.resident, {
+    'GET /api/v1/joint/units': { items: [fx.unit()], next_cursor: null },
+    'GET /api/v1/joint/projects': { items: [fx.jointProject()], next_cursor: null },
+    'GET /api/v1/joint/resources': { items: [fx.resource()], next_cursor: null },
+    'GET /api/v1/joint/needs': { items: [fx.need()], next_cursor: null },
+  })
+  const page = await render('unit')
+  expect(texts(page, '.unit-name')).toEqual(['市第一医院'])
+  expect(texts(page, '.resource-title')).toEqual(['健康讲座'])
+  expect(texts(page, '.project-status')).toEqual([text.jointStatus.agreed])
+  expect(texts(page, '.need-title')).toEqual(['老人义诊'])
+})
+
+test('joint-project: facts, timeline, the buttons allowed', async () => {
+  wxh = signedIn(fx.resident, {
+    'GET /api/v1/joint/projects/50': Object.assign(fx.jointProject(), { events: fx.jointEvents() }),
+    'GET /api/v1/joint/projects/50/photos': { items: [] },
+    'GET /api/v1/joint/units/90': fx.unit(),
+  })
+  const page = await render('joint-project', null, { id: '50' })
+  expect(texts(page, '.project-title')).toEqual(['助老理发'])
+  expect(texts(page, '.event-label')).toEqual([text.jointEvents.claim, text.jointEvents.confirm])
+  expect(texts(page, '.action-btn')).toEqual([text.jointActions.start, text.jointActions.drop])
+})
+
 test('every page in app.json has a render test above', () => {
   wxh = signedIn(fx.resident)
   expect([...rendered].sort()).toEqual([...appPages()].sort())
