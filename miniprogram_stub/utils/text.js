@@ -121,6 +121,10 @@ const errors = {
   checkin_code_from_future: { msg: '签到码时间不对，请检查手机时间后重新扫码', modal: true },
   checkin_code_malformed: { msg: '扫到的不是签到码，请对准组织者出示的签到码', modal: true },
   outside_geofence: { msg: '您不在活动地点附近，请到现场后再扫码', modal: true },
+  // 服务队 (app/teams/machine.py's Refusal).
+  already_member: { msg: '您已经是这个服务队的队员，或已申请加入在等待队长同意', modal: true },
+  not_member: { msg: '您不在这个服务队里', modal: true },
+  leader_stays: { msg: '队长不能退出或被拒绝，请先由社区更换队长', modal: true },
   // 积分 and the 爱心超市 (app/points).
   insufficient_points: { msg: '您的积分不够兑换这件物品', modal: true },
   out_of_stock: { msg: '这件物品已经兑完了，请选择其他物品', modal: true },

@@ -297,7 +297,7 @@ test('community: this year\'s stars and the history by year', async () => {
 test('my-team: my teams, the ones of my community to join', async () => {
   wxh = signedIn(fx.member)
   const page = await render('my-team')
-  expect(wxh.find('GET', '/api/v1/teams').map((r) => r.query)).toEqual([{ mine: 'true' }, { org_id: String(fx.JINYANG) }])
+  expect(wxh.find('GET', '/api/v1/teams').map((r) => r.query)).toEqual([{ mine: 'true' }, { limit: '100' }])
   expect(texts(page, '.my-team .team-name')).toEqual(['金阳助老服务队'])
   expect(texts(page, '.team-membership')).toEqual(['队员'])
   expect(texts(page, '.joinable-team .team-name')).toEqual(['金阳水电维修队'])
