@@ -580,6 +580,8 @@ const demoUsers = []
   ;[1, 2, 3].forEach((n) => demoUsers.push({ openid: `demo-resident-${key}-${n}`, label: `${name} · 居民${n}` }))
 })
 demoUsers.push({ openid: 'demo-admin', label: '管理员' })
+// A 驻区单位's contact person (app/seed_joint.py): 国网榆阳供电公司, based in 金阳社区; opens 我的单位.
+demoUsers.push({ openid: 'demo-unit-power', label: '驻区单位 · 供电公司联系人' })
 
 module.exports = {
   status,

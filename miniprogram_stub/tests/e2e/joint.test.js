@@ -155,3 +155,16 @@ test('a contact claims a need, the secretary confirms, the contact starts, recor
   expectNoErrors(secretary)
   expectNoErrors(admin)
 })
+
+test('the seeded unit contact of the demo list opens 我的单位 with the unit and its projects', async () => {
+  const contact = phone()
+  await signIn(contact, 'demo-unit-power')
+  const home = await openOn(contact, 'index')
+  expect(home.querySelectorAll('.menu-group').map((g) => g.dom.dataset.group)).toContain('unit')
+  const page = await openOn(contact, 'unit')
+  expect(texts(page, '.unit-name')).toEqual(['国网榆阳供电公司'])
+  expect(texts(page, '.unit-org')).toEqual(['金阳社区'])
+  const projects = contact.find('GET', '/api/v1/joint/projects')[0].response.items
+  expect(texts(page, '.project-title')).toEqual(projects.map((p) => p.title))
+  expectNoErrors(contact)
+})
