@@ -60,6 +60,24 @@ const activityActions = {
   request_makeup: '补卡申请',
 }
 
+// 共驻共建: a joint project's status, the steps on its timeline, and a unit contact's buttons (app/joint/machine.py).
+const jointStatus = { proposed: '待对方确认', agreed: '已确认', in_progress: '进行中', done: '已完成', dropped: '已终止' }
+const jointEvents = {
+  claim: '单位认领需求',
+  adopt: '社区采纳资源',
+  confirm: '确认',
+  start: '开始实施',
+  progress: '记录进展',
+  complete: '完成',
+  drop: '终止',
+  rate: '社区评价',
+}
+// Only these are drawn for a contact person; `rate` is the community's (the console's).
+const jointActions = { confirm: '确认', start: '开始', progress: '记录进展', complete: '完成', drop: '终止' }
+const jointSides = { community: '社区', unit: '单位' }
+const resourceKinds = { venue: '场地', equipment: '设备物资', expertise: '专业技能', volunteers: '志愿者', funds: '资金', other: '其他' }
+const unitKinds = { government: '机关单位', state_company: '国有企业', school: '学校', hospital: '医院', two_new: '两新组织', other: '其他' }
+
 const roles = {
   resident: '居民',
   member: '党员',
@@ -89,6 +107,7 @@ const errors = {
   conflict: { msg: '已有一条相同的申请在处理中，请勿重复提交', modal: true },
   // Activities: sign-up, scans and 补卡 (app/activities/errors.py).
   already_signed_up: { msg: '您已经报过名了', modal: true },
+  signup_refused: { msg: '组织者已拒绝您报名这个活动，不能再报名', modal: true },
   not_signed_up: { msg: '您还没有报名这个活动', modal: true },
   full: { msg: '名额已满，下次早点报名', modal: true },
   signup_closed: { msg: '报名已截止，不能再报名或取消报名', modal: true },
@@ -102,6 +121,10 @@ const errors = {
   checkin_code_from_future: { msg: '签到码时间不对，请检查手机时间后重新扫码', modal: true },
   checkin_code_malformed: { msg: '扫到的不是签到码，请对准组织者出示的签到码', modal: true },
   outside_geofence: { msg: '您不在活动地点附近，请到现场后再扫码', modal: true },
+  // 服务队 (app/teams/machine.py's Refusal).
+  already_member: { msg: '您已经是这个服务队的队员，或已申请加入在等待队长同意', modal: true },
+  not_member: { msg: '您不在这个服务队里', modal: true },
+  leader_stays: { msg: '队长不能退出或被拒绝，请先由社区更换队长', modal: true },
   // 积分 and the 爱心超市 (app/points).
   insufficient_points: { msg: '您的积分不够兑换这件物品', modal: true },
   out_of_stock: { msg: '这件物品已经兑完了，请选择其他物品', modal: true },
@@ -131,11 +154,78 @@ const common = {
 }
 
 const pages = {
+  unit: {
+    intro: '代表本单位参与共驻共建：认领社区需求、登记可提供的资源、跟进项目',
+    none: '您不是任何驻区单位的联系人。如需代表单位参与共驻共建，请联系社区',
+    resources: '本单位资源',
+    noResources: '还没有登记资源',
+    addResource: '登记资源',
+    kind: '资源类别',
+    pickKind: '请选择类别',
+    title: '资源名称',
+    titlePh: '一句话说明（40字以内）',
+    content: '资源说明',
+    contentPh: '能提供什么、有多少（500字以内）',
+    availability: '可提供时间（选填）',
+    availabilityPh: '例如：每周六上午',
+    saveResource: '保存资源',
+    resourceAdded: '资源已登记',
+    needKind: '请选择资源类别',
+    needTitle: '请填写资源名称（40字以内）',
+    needContent: '请填写资源说明（500字以内）',
+    tooLongAvailability: '可提供时间请在200字以内',
+    projects: '本单位项目',
+    noProjects: '还没有项目',
+    needs: '社区需求（待认领）',
+    noNeeds: '本单位服务的社区暂时没有待认领的需求',
+    beneficiaries: '受益对象：',
+    due: '希望完成：',
+    claim: '认领',
+    claimTitle: '认领需求：',
+    note: '认领说明（选填）',
+    notePh: '本单位打算怎么做（500字以内）',
+    tooLongNote: '认领说明请在500字以内',
+    confirmClaim: '确认认领',
+    claimed: '已认领，等待社区确认',
+    conflict: '手慢了，这个需求刚被其他单位认领，请看看其他需求',
+    claimForbidden: '您已不是这个单位的联系人，不能代表单位认领',
+    claimNotFound: '这个需求已被撤下或您已无权查看，请刷新',
+    claimInvalid: '认领未成功：这个需求不在本单位服务的社区，或认领说明超过500字',
+    resourceForbidden: '您已不是这个单位的联系人，不能为它登记资源',
+    resourceInvalid: '登记未成功：请检查类别、名称（40字以内）、说明（500字以内）和时间（200字以内）',
+    cancel: '取消',
+  },
+  jointProject: {
+    unit: '驻区单位',
+    community: '社区',
+    status: '状态',
+    created: '认领时间',
+    agreedAt: '确认时间',
+    doneAt: '完成时间',
+    dropReason: '终止原因：',
+    rating: '社区评价',
+    timeline: '项目进展',
+    note: '进展说明',
+    notePh: '做了什么、到了哪一步（500字以内）',
+    reason: '终止原因',
+    reasonPh: '请说明为什么终止（200字以内）',
+    submit: '提交',
+    needNote: '请填写进展说明（500字以内）',
+    needReason: '请填写终止原因（200字以内）',
+    ask: { confirm: '确认这个项目？确认后双方即可开始实施', start: '确认开始实施这个项目？', complete: '确认项目已经完成？' },
+    done: { confirm: '已确认', start: '已开始', progress: '进展已记录', complete: '项目已完成', drop: '项目已终止' },
+    changed: '项目状态已变化，请刷新后再看',
+    notYourSide: '这一步应由对方完成',
+    notFound: '项目不存在或您已无权查看',
+    invalid: '提交未成功：请检查说明和照片（最多9张，需是您刚上传的）',
+    cancel: '取消',
+  },
   index: {
     hello: '您好，',
     resident: '居民服务',
     member: '党员志愿',
     secretary: '支部工作',
+    unit: '共驻共建',
     volunteer: '志愿服务',
     general: '通用',
     subscribe: '开启微信消息提醒',
@@ -471,6 +561,8 @@ const menu = {
     { label: '我的积分', url: '/pages/points/points' },
     { label: '爱心超市 · 积分兑换', url: '/pages/shop/shop' },
   ],
+  // Only for the contact people of a 驻区单位 (pages/index asks GET /api/v1/joint/units).
+  unit: [{ label: '我的单位 · 共驻共建', url: '/pages/unit/unit' }],
   general: [
     { label: '我的社区 · 星级', url: '/pages/community/community' },
     { label: '消息通知', url: '/pages/notifications/notifications' },
@@ -488,5 +580,26 @@ const demoUsers = []
   ;[1, 2, 3].forEach((n) => demoUsers.push({ openid: `demo-resident-${key}-${n}`, label: `${name} · 居民${n}` }))
 })
 demoUsers.push({ openid: 'demo-admin', label: '管理员' })
+// A 驻区单位's contact person (app/seed_joint.py): 国网榆阳供电公司, based in 金阳社区; opens 我的单位.
+demoUsers.push({ openid: 'demo-unit-power', label: '驻区单位 · 供电公司联系人' })
 
-module.exports = { status, actions, events, attendance, activityStatus, activityActions, roles, errors, common, pages, menu, demoUsers }
+module.exports = {
+  status,
+  actions,
+  events,
+  attendance,
+  activityStatus,
+  activityActions,
+  jointStatus,
+  jointEvents,
+  jointActions,
+  jointSides,
+  resourceKinds,
+  unitKinds,
+  roles,
+  errors,
+  common,
+  pages,
+  menu,
+  demoUsers,
+}

@@ -1,6 +1,6 @@
 // 我的服务队: my teams (and my standing in each), the teams of my community I may join, leaving one; a leader sees
-// who asks to join and approves or refuses. Built against the agreed teams API (/work/wt/TEAMS_API.md);
-// join / leave follow each team's `allowed_actions`.
+// who asks to join and approves or refuses (the teams API, /api/v1/teams); join / leave follow each team's
+// `allowed_actions`.
 const api = require('../../utils/api')
 const format = require('../../utils/format')
 const session = require('../../utils/session')
@@ -41,10 +41,12 @@ Component({
       this.setData({ member: orgs.length > 0 })
       try {
         const mine = api.page(await api.get('/api/v1/teams', { mine: true })).items.map(teamView)
+        // The teams I may ask to join: the API lists those I may see (a street's teams too, which `org_id` of my
+        // community would miss, since it means "at or under") and says which I may join in `allowed_actions`.
         const joinable = []
-        for (const org of orgs) {
-          const teams = api.page(await api.get('/api/v1/teams', { org_id: org.org_id })).items
-          teams.filter((x) => !x.my_membership && !joinable.some((j) => j.id === x.id)).forEach((x) => joinable.push(teamView(x)))
+        if (orgs.length) {
+          const teams = api.page(await api.get('/api/v1/teams', { limit: 100 })).items
+          teams.filter((x) => !x.my_membership && (x.allowed_actions || []).indexOf('join') >= 0).forEach((x) => joinable.push(teamView(x)))
         }
         const pending = []
         for (const team of mine.filter((x) => x.my_membership === 'leader')) {

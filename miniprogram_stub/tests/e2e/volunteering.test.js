@@ -126,10 +126,15 @@ test('points and the 爱心超市: a bonus, a redemption, refusals for stock and
   const otherUser = await signIn(other, 'demo-member-jinyang-3')
   const jinyang = sec.roles.find((r) => r.role === 'secretary').org_id
 
-  const staff = asStaff(secretary)
-  for (const u of [memberUser, otherUser]) {
-    await staff.post(`/api/v1/communities/${jinyang}/points-adjustments`, { user_id: u.id, points: 30, reason: '清扫楼道' })
+  // Each member starts this test on 30 points in 金阳, whatever the demo data gave them before.
+  for (const [p, u] of [[member, memberUser], [other, otherUser]]) {
+    use(p)
+    const had = api.page(await api.get('/api/v1/points')).items.find((b) => b.community_id === jinyang)
+    const points = 30 - ((had && had.balance) || 0)
+    expect(points).toBeGreaterThan(0)
+    await asStaff(secretary).post(`/api/v1/communities/${jinyang}/points-adjustments`, { user_id: u.id, points, reason: '清扫楼道' })
   }
+  const staff = asStaff(secretary)
   const stamp = Date.now() % 100000
   const soap = await staff.post(`/api/v1/communities/${jinyang}/shop/items`, { name: `洗衣皂 ${stamp}`, price: 20, stock: 1 })
   const rice = await staff.post(`/api/v1/communities/${jinyang}/shop/items`, { name: `大米 ${stamp}`, price: 50, stock: 5 })
@@ -176,8 +181,11 @@ test('the community page reads the published stars of the member\'s community', 
   const got = member.find('GET', member.requests.find((r) => r.path.startsWith('/api/v1/stars/communities/')).path)
   expect(got.map((r) => r.statusCode)).toEqual([200])
   expect(texts(page, '.community-name')).toEqual(['金阳社区'])
-  // The demo district has no published rating: the page says so rather than showing nothing.
-  expect(got[0].response).toMatchObject({ current: null, history: [] })
-  expect(texts(page, '.no-stars')).toEqual([text.pages.community.none])
+  // The demo data publishes a year's rating (app/seed_stars.py): the page shows what the API says.
+  const { current } = got[0].response
+  expect(current).toMatchObject({ stars: expect.any(Number), year: expect.any(Number) })
+  expect(page.querySelectorAll('.current-stars').map((n) => n.dom.dataset.stars)).toEqual([String(current.stars)])
+  expect(texts(page, '.current-year')[0]).toContain(`${current.year}`)
+  expect(page.querySelectorAll('.no-stars')).toHaveLength(0)
   expectNoErrors(member)
 })

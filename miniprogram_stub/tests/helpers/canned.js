@@ -30,6 +30,8 @@ function cannedRoutes(user, extra = {}) {
       [`GET /api/v1/communities/${fx.JINYANG}/shop/items`]: fx.shopItems,
       'GET /api/v1/shop/redemptions': [fx.redemption(), fx.redemption({ id: 8, status: 'collected' })],
       [`GET /api/v1/stars/communities/${fx.JINYANG}`]: fx.communityStars,
+      // No unit names this user a contact unless a test says so (a plain resident's empty page).
+      'GET /api/v1/joint/units': { items: [], next_cursor: null },
       'GET /api/v1/teams': (req) =>
         ok(
           req.query.mine

@@ -292,3 +292,76 @@ function team(overrides = {}) {
 }
 
 Object.assign(module.exports, { signup, activity, balances, pointsEntries, shopItems, redemption, communityStars, team })
+
+// 共驻共建: a unit based in 金阳's street (so it reaches 金阳社区), whose contact is the resident.
+function unit(overrides = {}) {
+  return Object.assign(
+    {
+      id: 90,
+      name: '市第一医院',
+      kind: 'hospital',
+      org_id: 2,
+      created_at: '2026-12-01T02:00:00Z',
+      contact_ids: [resident.id],
+      contacts: [{ user_id: resident.id, name: '居民小王' }],
+      council_seats: [],
+    },
+    overrides,
+  )
+}
+
+function need(overrides = {}) {
+  return Object.assign(
+    {
+      id: 60,
+      community_id: JINYANG,
+      title: '老人义诊',
+      content: '每月一次上门量血压',
+      beneficiaries: '独居老人',
+      due_on: '2026-12-31',
+      created_at: '2026-12-02T02:00:00Z',
+      state: 'open',
+      project_id: null,
+    },
+    overrides,
+  )
+}
+
+function resource(overrides = {}) {
+  return Object.assign(
+    { id: 70, unit_id: 90, kind: 'expertise', title: '健康讲座', content: '内科医生讲慢病管理', availability: '每周六上午', created_at: '2026-12-02T03:00:00Z' },
+    overrides,
+  )
+}
+
+function jointProject(overrides = {}) {
+  return Object.assign(
+    {
+      id: 50,
+      community_id: JINYANG,
+      unit_id: 90,
+      origin: 'claim',
+      need_id: 61,
+      resource_id: null,
+      title: '助老理发',
+      status: 'agreed',
+      created_at: '2026-12-03T02:00:00Z',
+      updated_at: '2026-12-03T04:00:00Z',
+      agreed_at: '2026-12-03T04:00:00Z',
+      done_at: null,
+      drop_reason: null,
+      rating: null,
+      allowed_actions: ['start', 'drop'],
+    },
+    overrides,
+  )
+}
+
+function jointEvents() {
+  return [
+    { id: 500, action: 'claim', from_status: null, to_status: 'proposed', actor_id: resident.id, actor_name: '居民小王', side: 'unit', note: '我们派两位医生', at: '2026-12-03T02:00:00Z' },
+    { id: 501, action: 'confirm', from_status: 'proposed', to_status: 'agreed', actor_id: 201, actor_name: '李书记', side: 'community', note: null, at: '2026-12-03T04:00:00Z' },
+  ]
+}
+
+Object.assign(module.exports, { unit, need, resource, jointProject, jointEvents })

@@ -1,5 +1,5 @@
-// 我的社区 (评星定级) and 我的服务队. The team page is built against the agreed teams API (/work/wt/TEAMS_API.md)
-// before its backend exists: these tests pin the requests it makes to that shape.
+// 我的社区 (评星定级) and 我的服务队. These tests pin the requests the team page makes to the teams API's shapes
+// (/api/v1/teams; tests/e2e/teams.test.js runs the page against the real one).
 const { open, tap, texts } = require('../helpers/page')
 const { signedIn } = require('../helpers/canned')
 const { ok, problem } = require('../helpers/routes')
@@ -124,13 +124,23 @@ describe('my team', () => {
   })
 
   test.each([
-    [409, 'conflict', text.errors.conflict.msg],
+    [409, 'already_member', text.errors.already_member.msg],
     [409, 'invalid_transition', t.changed],
     [403, 'forbidden', text.errors.forbidden.msg],
   ])('join refused with %i %s: told in Chinese', async (status, code, message) => {
     wxh = signedIn(fx.member, { 'POST /api/v1/teams/80/join': problem(status, code) })
     const page = await open(wxh, 'my-team')
     await tap(wxh, page, '.join-btn[data-id="80"]')
+    expect(said()).toEqual([message])
+  })
+
+  test.each([
+    [409, 'not_member', text.errors.not_member.msg],
+    [409, 'leader_stays', text.errors.leader_stays.msg],
+  ])('leave refused with %i %s: told in Chinese', async (status, code, message) => {
+    wxh = signedIn(fx.member, { 'POST /api/v1/teams/81/leave': problem(status, code) })
+    const page = await open(wxh, 'my-team')
+    await tap(wxh, page, '.leave-btn[data-id="81"]')
     expect(said()).toEqual([message])
   })
 })

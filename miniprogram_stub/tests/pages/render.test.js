@@ -297,13 +297,40 @@ test('community: this year\'s stars and the history by year', async () => {
 test('my-team: my teams, the ones of my community to join', async () => {
   wxh = signedIn(fx.member)
   const page = await render('my-team')
-  expect(wxh.find('GET', '/api/v1/teams').map((r) => r.query)).toEqual([{ mine: 'true' }, { org_id: String(fx.JINYANG) }])
+  expect(wxh.find('GET', '/api/v1/teams').map((r) => r.query)).toEqual([{ mine: 'true' }, { limit: '100' }])
   expect(texts(page, '.my-team .team-name')).toEqual(['金阳助老服务队'])
   expect(texts(page, '.team-membership')).toEqual(['队员'])
   expect(texts(page, '.joinable-team .team-name')).toEqual(['金阳水电维修队'])
   expect(page.querySelectorAll('.join-btn').map((b) => b.dom.dataset.id)).toEqual(['80'])
   expect(page.querySelectorAll('.leave-btn').map((b) => b.dom.dataset.id)).toEqual(['81'])
   expect(page.querySelector('.pending')).toBeFalsy()
+})
+
+
+test('unit: my unit, its resource and project, the open need to claim', async () => {
+  wxh = signedIn(fx.resident, {
+    'GET /api/v1/joint/units': { items: [fx.unit()], next_cursor: null },
+    'GET /api/v1/joint/projects': { items: [fx.jointProject()], next_cursor: null },
+    'GET /api/v1/joint/resources': { items: [fx.resource()], next_cursor: null },
+    'GET /api/v1/joint/needs': { items: [fx.need()], next_cursor: null },
+  })
+  const page = await render('unit')
+  expect(texts(page, '.unit-name')).toEqual(['市第一医院'])
+  expect(texts(page, '.resource-title')).toEqual(['健康讲座'])
+  expect(texts(page, '.project-status')).toEqual([text.jointStatus.agreed])
+  expect(texts(page, '.need-title')).toEqual(['老人义诊'])
+})
+
+test('joint-project: facts, timeline, the buttons allowed', async () => {
+  wxh = signedIn(fx.resident, {
+    'GET /api/v1/joint/projects/50': Object.assign(fx.jointProject(), { events: fx.jointEvents() }),
+    'GET /api/v1/joint/projects/50/photos': { items: [] },
+    'GET /api/v1/joint/units/90': fx.unit(),
+  })
+  const page = await render('joint-project', null, { id: '50' })
+  expect(texts(page, '.project-title')).toEqual(['助老理发'])
+  expect(texts(page, '.event-label')).toEqual([text.jointEvents.claim, text.jointEvents.confirm])
+  expect(texts(page, '.action-btn')).toEqual([text.jointActions.start, text.jointActions.drop])
 })
 
 test('every page in app.json has a render test above', () => {
