@@ -85,6 +85,7 @@ async def export_of(session: AsyncSession, user_id: int) -> list[SignupExport]:
             status=signup.status,
             created_at=signup.created_at,
             withdrawn_at=signup.withdrawn_at,
+            refuse_reason=signup.refuse_reason,
             checked_in_at=signup.checked_in_at,
             checked_out_at=signup.checked_out_at,
             minutes_credited=minutes.get(signup.id, 0),

@@ -98,6 +98,7 @@ class SignupExport(BaseModel):
     status: str = Field(description="signed_up, withdrawn, checked_in or checked_out")
     created_at: datetime
     withdrawn_at: datetime | None
+    refuse_reason: str | None = Field(description="why the organiser refused my sign-up, when they did")
     checked_in_at: datetime | None
     checked_out_at: datetime | None
     minutes_credited: int = Field(description="service time credited for it (the sum of its ledger rows), minutes")

@@ -123,6 +123,9 @@ async def test_the_organiser_refuses_a_sign_up_with_a_reason(api: Api, acts: Act
     assert await _told(session, "signup_refused") == [
         (await api.uid(M), "您报名的活动「社区环境清洁」未通过:该岗位需持健康证")
     ]
+    # the person's own export carries the reason, as it is about them
+    [exported] = (await api.get(M, "/api/v1/me/export")).json()["signups"]
+    assert exported["status"] == "withdrawn" and exported["refuse_reason"] == "该岗位需持健康证"
     view = (await api.get(M, f"{BASE}/{activity['id']}")).json()
     assert view["my_signup"] is None and view["taken"] == 0
     # Not again on this activity; the seat goes to someone else.

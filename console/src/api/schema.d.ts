@@ -4950,6 +4950,11 @@ export interface components {
             created_at: string;
             /** Withdrawn At */
             withdrawn_at: string | null;
+            /**
+             * Refuse Reason
+             * @description why the organiser refused my sign-up, when they did
+             */
+            refuse_reason: string | null;
             /** Checked In At */
             checked_in_at: string | null;
             /** Checked Out At */
