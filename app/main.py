@@ -39,6 +39,7 @@ from app.photos.storage import open_storage
 from app.points.router import router as points_router
 from app.privacy.router import router as privacy_router
 from app.pubsub import open_hub
+from app.routing import skip_unreachable_routers
 from app.stars.files_router import DOCUMENT_UPLOADS
 from app.stars.files_router import router as stars_files_router
 from app.stars.router import router as stars_router
@@ -127,6 +128,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         health_router,
     ):
         app.include_router(router)
+    skip_unreachable_routers(app)
     if settings.is_fake_wechat:
         app.mount("/_dev/wechat", create_fake_wechat_app(FakeWeChatState.from_settings(settings)))
     mount_console(app)
