@@ -95,9 +95,25 @@ async def test_content_check_verdicts(wechat: WeChatClient) -> None:
 async def test_the_aiohttp_transport_sends_and_refreshes_tokens_like_httpx_own(
     settings: Settings, fake: FakeWeChatState
 ) -> None:
-    tuned = settings.model_copy(update={"wechat_http_transport": "aiohttp"})
-    async with open_wechat(tuned) as wechat:
+    async with open_wechat(settings) as wechat:
         assert len(wechat.lanes) == 1
+        assert await _check(wechat) is Suggest.passed
+        fetched = fake.token_fetches
+        fake.expire_tokens()
+        assert await asyncio.gather(*(_check(wechat) for _ in range(5))) == [Suggest.passed] * 5
+        assert fake.token_fetches == fetched + 1
+        fake.fail_next("msg_sec_check", 503)
+        with pytest.raises(WeChatUnreachable):
+            await _check(wechat)
+
+
+async def test_httpx_own_transport_the_fallback_sends_and_refreshes_tokens_too(
+    settings: Settings, fake: FakeWeChatState
+) -> None:
+    assert settings.wechat_http_transport == "aiohttp"  # the default: every other test here runs on it
+    tuned = settings.model_copy(update={"wechat_http_transport": "httpx"})
+    async with open_wechat(tuned) as wechat:
+        assert len(wechat.lanes) > 1  # httpcore's pools, kept small (the module's docstring says why)
         assert await _check(wechat) is Suggest.passed
         fetched = fake.token_fetches
         fake.expire_tokens()
