@@ -12,8 +12,7 @@ from app.auth.principal import Principal
 from app.privacy import mask_phone
 from app.wishes.access import facts_of, parties_of, sees_contact
 from app.wishes.machine import Status, allowed_actions, is_overdue
-from app.wishes.models import WishEvent
-from app.wishes.queries import WishView
+from app.wishes.queries import EventView, WishView
 from app.wishes.schemas import WishOut
 
 
@@ -68,7 +67,7 @@ def _assignee(wish: WishView) -> dict[str, Any] | None:
 
 
 def detail_fields(
-    wish: WishView, events: list[WishEvent], principal: Principal, now: datetime, reopen_days: int
+    wish: WishView, events: list[EventView], principal: Principal, now: datetime, reopen_days: int
 ) -> dict[str, Any]:
     """`WishDetail`'s shape: the wish and its timeline."""
     out = wish_fields(wish, principal, now, reopen_days)

@@ -138,11 +138,30 @@ async def visible_wish(session: AsyncSession, principal: Principal, wish_id: int
     return wish
 
 
-_EVENTS = select(WishEvent).where(WishEvent.wish_id == bindparam("wish_id")).order_by(WishEvent.id)
+@dataclass(frozen=True, slots=True)
+class EventView:
+    """One step of a wish's timeline as its detail shows it. Field order is `_EVENTS`'s column order."""
+
+    action: str
+    from_status: str | None
+    to_status: str
+    actor_id: int | None
+    actor_role: str
+    note: str | None
+    at: datetime
 
 
-async def events_of(session: AsyncSession, wish_id: int) -> list[WishEvent]:
-    return list(await session.scalars(_EVENTS, {"wish_id": wish_id}))
+_EVENTS = (
+    select(*(getattr(WishEvent, f.name) for f in fields(EventView)))
+    .where(WishEvent.wish_id == bindparam("wish_id"))
+    .order_by(WishEvent.id)
+)
+
+
+async def events_of(session: AsyncSession, wish_id: int) -> list[EventView]:
+    # Rows, not ORM objects (as `_views`): the timeline is only shown.
+    connection = await session.connection()
+    return [EventView(*row) for row in await connection.execute(_EVENTS, {"wish_id": wish_id})]
 
 
 async def managed_communities(session: AsyncSession, principal: Principal) -> list[int]:
