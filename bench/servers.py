@@ -25,8 +25,12 @@ SECRET_KEY = "bench-secret-key-for-loopback-only-0123456789abcdef"
 
 
 def app_settings(db: str, port: int, **extra: str) -> dict[str, str]:
-    """The API's settings for the benchmark: dev with the fake WeChat, the relay out of process, limits raised."""
+    """The API's settings for the benchmark: dev with the fake WeChat, the relay out of process, limits raised.
+    BENCH_WECHAT_TRANSPORT (httpx or aiohttp) sets WECHAT_HTTP_TRANSPORT, to compare the two; unset, the app's
+    default."""
+    transport = os.environ.get("BENCH_WECHAT_TRANSPORT")
     return {
+        **({"WECHAT_HTTP_TRANSPORT": transport} if transport else {}),
         "DATABASE_URL": sqlalchemy_url(db),
         "APP_ENV": "dev",
         "WECHAT_MODE": "fake",
