@@ -15,6 +15,10 @@ from app.auth.principal import Principal
 from app.db import utcnow
 from app.members.models import Member
 
+# The roster's own actions (a 补卡's decision is listed on the 补卡), in the machine's order: the same for every row,
+# so listed once, and asked of the table per row.
+_ON_ROW = [a for a in ActivityAction if a in PER_SIGNUP_ACTIONS and a != ActivityAction.decide_makeup]
+
 
 async def roster(session: AsyncSession, principal: Principal, activity_id: int) -> list[s.RosterRow]:
     st = await standing(session, principal, activity_id)
@@ -33,9 +37,7 @@ async def roster(session: AsyncSession, principal: Principal, activity_id: int) 
     checks = checks_of(st.activity, utcnow())
 
     def actions(su: Signup) -> list[ActivityAction]:
-        # The roster's own (a 补卡's decision is listed on the 补卡), in the machine's order, as the table allows them.
-        on_row = [a for a in ActivityAction if a in PER_SIGNUP_ACTIONS and a != ActivityAction.decide_makeup]
-        return [a for a in on_row if decide(st.activity.status, a, st.parties, Attendance(su.status), checks).allowed]
+        return [a for a in _ON_ROW if decide(st.activity.status, a, st.parties, Attendance(su.status), checks).allowed]
 
     return [
         s.RosterRow(
