@@ -5,9 +5,8 @@
 // street admin creates a unit, edits it, adds a contact, seats it on the council, changes its 兼职委员, then takes
 // the seat and the contact away. Screenshots joint-files-*.png.
 import assert from 'node:assert/strict'
-import { deflateSync } from 'node:zlib'
 import { after, before, test } from 'node:test'
-import { api, chooseOption, fillIn, login, newPage, pickIn, shot, startBrowser, startServer } from './live.mjs'
+import { api, chooseOption, fillIn, login, newPage, pickIn, png, shot, startBrowser, startServer } from './live.mjs'
 
 let server
 let browser
@@ -19,39 +18,6 @@ after(async () => {
   await browser?.close()
   await server?.stop()
 })
-
-// A small PNG made here: a band of `top` colour over a band of `bottom` (a classroom wall over its floor, say).
-function png(top, bottom, width = 200, height = 150) {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
-    return c >>> 0
-  })
-  const crc = (buf) => {
-    let c = 0xffffffff
-    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8)
-    return (c ^ 0xffffffff) >>> 0
-  }
-  const chunk = (type, data) => {
-    const len = Buffer.alloc(4)
-    len.writeUInt32BE(data.length)
-    const body = Buffer.concat([Buffer.from(type), data])
-    const sum = Buffer.alloc(4)
-    sum.writeUInt32BE(crc(body))
-    return Buffer.concat([len, body, sum])
-  }
-  const ihdr = Buffer.alloc(13)
-  ihdr.writeUInt32BE(width, 0)
-  ihdr.writeUInt32BE(height, 4)
-  ihdr.set([8, 2, 0, 0, 0], 8)
-  const rows = []
-  for (let y = 0; y < height; y++) {
-    const color = y < height * 0.6 ? top : bottom
-    rows.push(Buffer.from([0, ...Array.from({ length: width }, () => color).flat()]))
-  }
-  const sig = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
-  return Buffer.concat([sig, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))])
-}
 
 // A one-page PDF, whole: the header the API reads first and the %%EOF it reads last.
 function pdf() {
