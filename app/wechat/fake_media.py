@@ -6,6 +6,8 @@ app's push handler checks it exactly as it checks WeChat's.
 Where pushes go is WeChat's console setting (消息推送): here `POST /push-target`, or WECHAT_PUSH_TOKEN when the fake
 is served by the app itself. What it answers: `pass`, unless `POST /media-verdict {"openid", "suggest"}` said
 `risky`, `review` or `silent` (no push at all: the app's timeout then sends the photo to review) for that user.
+`POST /media-hold {"held": true}` keeps every verdict back until `{"held": false}`, so a test can say what happens
+before WeChat answers rather than race it.
 """
 
 from __future__ import annotations
@@ -35,6 +37,10 @@ class PushTargetIn(BaseModel):
     url: str = Field(pattern=r"^https?://\S+$")
     token: str = Field(min_length=3, max_length=32)
     aes_key: str = Field(default="", description="EncodingAESKey (43 characters) for 安全模式; empty: plain")
+
+
+class MediaHoldIn(BaseModel):
+    held: bool
 
 
 class MediaVerdictIn(BaseModel):
@@ -70,6 +76,11 @@ def media_routes(fake: FastAPI, st: FakeWeChatState, with_token: Any) -> None:
         st.media_verdicts[body.openid] = body.suggest
         return {"errcode": 0, "errmsg": "ok"}
 
+    @fake.post("/media-hold")
+    async def media_hold(body: MediaHoldIn) -> dict[str, Any]:
+        st.media_held = body.held
+        return {"errcode": 0, "errmsg": "ok"}
+
 
 def _check(body: dict[str, Any]) -> tuple[int, str] | None:
     if body.get("version") != 2 or body.get("media_type") not in (1, 2):
@@ -86,6 +97,8 @@ def _check(body: dict[str, Any]) -> tuple[int, str] | None:
 
 async def _verdict_later(st: FakeWeChatState, openid: str, media_url: str, trace_id: str) -> None:
     await asyncio.sleep(st.media_delay)
+    while st.media_held:  # noqa: ASYNC110  (a flag the tests also clear from their own thread)
+        await asyncio.sleep(0.02)
     suggest = st.media_verdicts.get(openid, "pass")
     errcode = 0
     try:

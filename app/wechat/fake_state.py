@@ -85,6 +85,7 @@ class FakeWeChatState:
     push: PushTarget | None = None
     media_verdicts: dict[str, str] = field(default_factory=dict)
     media_delay: float = 0.2
+    media_held: bool = False  # verdicts wait (after the delay) until released: a test's way to order events
     media_checks: list[dict[str, Any]] = field(default_factory=list)
     _msgids: itertools.count[int] = field(default_factory=lambda: itertools.count(1_700_000_000_000))
 
@@ -180,6 +181,7 @@ class FakeWeChatState:
         self.faults = Faults()
         self.media_verdicts.clear()
         self.media_checks.clear()
+        self.media_held = False
 
 
 def valid_openid(openid: object) -> bool:

@@ -75,6 +75,7 @@ async def served(
         await task
         state.push = None
         state.media_verdicts.clear()
+        state.media_held = False
         await _truncate(settings.database_url)
 
 
@@ -122,7 +123,11 @@ async def test_a_risky_photo_is_removed_its_bytes_deleted_and_the_uploader_told(
     base, _ = fake_wechat
     async with httpx.AsyncClient(base_url=base) as fake:
         await fake.post("/media-verdict", json={"openid": R, "suggest": "risky"})
-    wish, photo = await _wish_with_photo(api)
+        # The verdict is held until the wish exists: a photo judged risky before it is attached is simply gone,
+        # and the order would (rightly) be refused; that race is not what this test is about.
+        assert (await fake.post("/media-hold", json={"held": True})).status_code == 200
+        wish, photo = await _wish_with_photo(api)
+        assert (await fake.post("/media-hold", json={"held": False})).status_code == 200
 
     async def gone() -> bool:
         return await status_of(settings, photo["id"]) is None  # removed, bytes deleted, then the row
