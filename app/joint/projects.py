@@ -231,14 +231,14 @@ async def list_projects(
     mine = await contact_units(session, principal)
     mine_clause: list[ColumnElement[bool]] = [JointProject.unit_id.in_(mine)] if mine else []
     paths = principal.grant_paths(Permission.manage_joint)
+    if not mine_clause and not paths:
+        return []
     community = Org.__table__.alias("community")
     query = (
         select(JointProject, community.c.path)
         .join(community, community.c.id == JointProject.community_id)
         .where(or_(*mine_clause, *(community.c.path.startswith(p, autoescape=False) for p in paths)))
     )
-    if not mine_clause and not paths:
-        return []
     if status is not None:
         query = query.where(JointProject.status == status)
     if community_id is not None:
