@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, String, literal_column, select, update
+from sqlalchemy import Integer, Select, String, any_, bindparam, literal_column, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
@@ -30,6 +31,14 @@ N = Notification
 # ix_notifications_pending's predicate (PENDING_SQL) with a constant, not a bound parameter, so that PostgreSQL may
 # use the index in a prepared statement's generic plan too.
 _PENDING = N.wechat_status == literal_column(f"'{WeChatStatus.pending}'", String)
+# Row ids as one array parameter (`= ANY(:ids)`), not `IN (:id_1, ...)`: one statement text however many rows, so
+# SQLAlchemy renders nothing per call and asyncpg's prepared statement is reused (an IN list of a new length is a
+# new statement for PostgreSQL to prepare).
+_IDS = bindparam("ids", type_=ARRAY(Integer))
+_BY_IDS = update(N).where(N.id == any_(_IDS)).execution_options(synchronize_session=False)
+_CLAIM = _BY_IDS.values(claimed_until=bindparam("until"), wechat_attempts=N.wechat_attempts + 1, quota_reserved=True)
+_SETTLE = _BY_IDS.values(wechat_status=bindparam("status"), wechat_error=bindparam("error"))
+_FLAGGED = select(WeChatFlag.user_id).where(WeChatFlag.user_id == any_(bindparam("users", type_=ARRAY(Integer))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,12 +105,11 @@ async def claim_due(session: AsyncSession, settings: Settings, now: datetime, li
             failed[checked].append(note.id)
     claims, no_quota = await _take_quota(session, ready)
     for reason, ids in failed.items():
-        await _set(session, ids, wechat_status=WeChatStatus.failed, wechat_error=reason)
-    await _set(session, no_quota, wechat_status=WeChatStatus.no_quota, wechat_error=None)
-    until = now + timedelta(seconds=settings.relay_lease_seconds)
-    await _set(
-        session, [c.id for c in claims], claimed_until=until, wechat_attempts=N.wechat_attempts + 1, quota_reserved=True
-    )
+        await _settle(session, ids, WeChatStatus.failed, reason)
+    await _settle(session, no_quota, WeChatStatus.no_quota, None)
+    if claims:
+        until = now + timedelta(seconds=settings.relay_lease_seconds)
+        await session.execute(_CLAIM, {"ids": [c.id for c in claims], "until": until})
     return Batch(len(rows), claims)
 
 
@@ -146,7 +154,7 @@ async def _fail_interrupted(session: AsyncSession, now: datetime) -> None:
 
 
 async def _flagged(session: AsyncSession, user_ids: set[int]) -> set[int]:
-    return set(await session.scalars(select(WeChatFlag.user_id).where(WeChatFlag.user_id.in_(user_ids))))
+    return set(await session.scalars(_FLAGGED, {"users": sorted(user_ids)})) if user_ids else set()
 
 
 async def _take_quota(session: AsyncSession, ready: list[tuple[Due, Claim]]) -> tuple[list[Claim], list[int]]:
@@ -157,8 +165,7 @@ async def _take_quota(session: AsyncSession, ready: list[tuple[Due, Claim]]) -> 
     return [claim for _, claim in ready if claim.id not in refused], sorted(refused)
 
 
-async def _set(session: AsyncSession, ids: list[int], **values: Any) -> None:
-    """The same change to several rows, in one statement."""
+async def _settle(session: AsyncSession, ids: list[int], status: WeChatStatus, error: str | None) -> None:
+    """Rows that will not be sent (failed, no quota), in one statement."""
     if ids:
-        stmt = update(N).where(N.id.in_(ids)).values(**values).execution_options(synchronize_session=False)
-        await session.execute(stmt)
+        await session.execute(_SETTLE, {"ids": ids, "status": status, "error": error})

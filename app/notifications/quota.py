@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import DateTime, Integer, any_, bindparam, func, select, update
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
@@ -19,6 +19,24 @@ from app.db import utcnow
 from app.notifications.models import SubscriptionQuota
 
 Q = SubscriptionQuota
+# take_many's two statements, built once, with arrays for parameters (one statement text for any batch).
+_LEFT = (
+    select(Q.id, Q.user_id, Q.template_id, Q.remaining)
+    .where(Q.user_id == any_(bindparam("users", type_=ARRAY(Integer))), Q.remaining > 0)
+    .order_by(Q.id)
+    .with_for_update()
+)
+_TAKEN = (
+    func.unnest(bindparam("ids", type_=ARRAY(Integer)), bindparam("remaining", type_=ARRAY(Integer)))
+    .table_valued("id", "remaining")
+    .render_derived(name="taken")
+)
+_TAKE = (
+    update(Q)
+    .where(Q.id == _TAKEN.c.id)
+    .values(remaining=_TAKEN.c.remaining, updated_at=bindparam("now", type_=DateTime(timezone=True)))
+    .execution_options(synchronize_session=False)
+)
 
 
 async def add_consents(session: AsyncSession, user_id: int, template_ids: Iterable[str]) -> None:
@@ -40,12 +58,7 @@ async def take_many(session: AsyncSession, wanted: Sequence[tuple[int, str]]) ->
     """
     if not wanted:
         return []
-    rows = await session.execute(
-        select(Q.id, Q.user_id, Q.template_id, Q.remaining)
-        .where(Q.user_id.in_({user_id for user_id, _ in wanted}), Q.remaining > 0)
-        .order_by(Q.id)
-        .with_for_update()
-    )
+    rows = await session.execute(_LEFT, {"users": sorted({user_id for user_id, _ in wanted})})
     left = {(r.user_id, r.template_id): (r.id, r.remaining) for r in rows}
     taken: Counter[tuple[int, str]] = Counter()
     granted = []
@@ -55,10 +68,8 @@ async def take_many(session: AsyncSession, wanted: Sequence[tuple[int, str]]) ->
             taken[key] += 1
         granted.append(ok)
     if taken:
-        now = utcnow()
-        # ORM bulk UPDATE by primary key: one executemany.
-        changes = [{"id": left[k][0], "remaining": left[k][1] - n, "updated_at": now} for k, n in taken.items()]
-        await session.execute(update(Q), changes)
+        ids, remaining = [left[k][0] for k in taken], [left[k][1] - n for k, n in taken.items()]
+        await session.execute(_TAKE, {"ids": ids, "remaining": remaining, "now": utcnow()})
     return granted
 
 
