@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from app.config import Settings, get_settings
+from app.heap import settle_heap
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -63,7 +64,9 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
         "access_log": False,  # the request middleware writes one access line per request, with its id
     }
     if workers == 1:
-        uvicorn.run(create_app(settings), **options)
+        app = create_app(settings)
+        settle_heap()
+        uvicorn.run(app, **options)
         return
     # Several processes: each builds its app from the environment, so the options given here go there too.
     os.environ.update(HOST=settings.host, PORT=str(settings.port))
@@ -77,7 +80,9 @@ def process_app() -> FastAPI:
 
     settings = _settings()
     configure_logging(settings.log_level, bool(settings.log_json))
-    return create_app(settings)
+    app = create_app(settings)
+    settle_heap()
+    return app
 
 
 @main.command()
@@ -88,6 +93,7 @@ def worker() -> None:
 
     settings = _settings()
     configure_logging(settings.log_level, bool(settings.log_json))
+    settle_heap()
     with asyncio.Runner(loop_factory=_fast_loop()) as runner:
         runner.run(run_worker(settings))
 

@@ -1,4 +1,5 @@
-"""What this process counts for Prometheus: request latency, WeChat deliveries, rate-limit refusals.
+"""What this process counts for Prometheus: request latency, WeChat deliveries, rate-limit refusals, and the
+garbage collector's pauses (in `serve` and `worker`, app/heap.py).
 
 For the WeChat relay: call `record_delivery(status, errcode)` once per send attempt it finishes. The database
 gauges (outbox backlog, overdue wishes) are read at scrape time: app/observability/gauges.py.
@@ -27,6 +28,15 @@ RATE_LIMITED = Counter(
     "xinyuan_rate_limited",
     "Requests refused with 429, by limit (login-ip, login-openid, wishes-per-day).",
     ["limit"],
+    registry=REGISTRY,
+)
+
+GC_PAUSE_SECONDS = Histogram(
+    "xinyuan_gc_pause_seconds",
+    "How long each garbage collection stopped the process, by generation (2: a full collection); every request in "
+    "flight waits that long. Recorded by `serve` and `worker`.",
+    ["generation"],
+    buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0),
     registry=REGISTRY,
 )
 
