@@ -13,17 +13,20 @@ Two loads, for each N in BENCH_MIX_WORKERS (`1,2`):
   client that waits for it. p50/p99 per kind.
 - **max**: BENCH_MIX_CONNECTIONS (50) connections, each sending its next request when its answer is in: the
   throughput of the mix.
-Prints JSON lines and writes bench/data/mix.json. BENCH_MIX_SECONDS (20), BENCH_MIX_PORT (18404: the API; the
-stand-in +1).
+Each load also reports the API's garbage-collection pauses during it (`api_gc`, from its `/metrics`), and runs
+with the load generator's own collector off. Prints JSON lines and writes bench/data/mix.json. BENCH_MIX_SECONDS
+(20), BENCH_MIX_PORT (18404: the API; the stand-in +1).
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import itertools
 import json
 import os
 import random
+import shutil
 import sys
 import time
 from collections import defaultdict
@@ -172,6 +175,39 @@ async def closed(port: int, schedule: Schedule, connections: int, seconds: float
     return {"load": "max", "connections": connections, "per_s": round(total / seconds, 1), "kinds": kinds}
 
 
+GC_METRIC = "xinyuan_gc_pause_seconds"
+
+
+async def gc_pauses(port: int) -> dict[str, float]:
+    """The API's garbage-collection pauses so far, from its own `/metrics` (all its processes' in multiprocess
+    mode): full collections (generation 2), their seconds, those over 50 ms, and the young ones' seconds."""
+    async with httpx.AsyncClient(base_url=f"http://{HOST}:{port}", timeout=10) as client:
+        text = (await client.get("/metrics")).text
+    got: dict[str, float] = defaultdict(float)
+    for line in text.splitlines():
+        if not line.startswith(GC_METRIC):
+            continue
+        name, value = line.rsplit(" ", 1)
+        full = 'generation="2"' in name
+        if name.startswith(f"{GC_METRIC}_count") and full:
+            got["full"] += float(value)
+        elif name.startswith(f"{GC_METRIC}_sum"):
+            got["full_s" if full else "young_s"] += float(value)
+        elif name.startswith(f"{GC_METRIC}_bucket") and full and 'le="0.05"' in name:
+            got["full_within_50ms"] += float(value)
+    return got
+
+
+def _gc_delta(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    d = {k: after.get(k, 0.0) - before.get(k, 0.0) for k in ("full", "full_s", "full_within_50ms", "young_s")}
+    return {
+        "full_collections": int(d["full"]),
+        "full_ms": round(d["full_s"] * 1000, 1),
+        "full_over_50ms": int(d["full"] - d["full_within_50ms"]),
+        "young_ms": round(d["young_s"] * 1000, 1),
+    }
+
+
 def _cpu(servers: list[Server]) -> float:
     """User + system seconds of the servers and their child processes (uvicorn's workers)."""
     total = 0.0
@@ -194,11 +230,16 @@ def _children(pid: int) -> list[int]:
 
 
 async def run(workers: int, reqs: dict[str, list[Request]] | None, db: str, port: int) -> list[dict[str, Any]]:
+    # The processes of `--workers N` share their metrics (the GC pauses are read from /metrics): a fresh directory.
+    prom = DATA / "mix-prometheus"
+    shutil.rmtree(prom, ignore_errors=True)
+    prom.mkdir(parents=True)
     env = app_env(
         db,
         port,
         WECHAT_API_BASE=f"http://{HOST}:{port + 1}",
         PYTHONPATH=str(BENCH_DIR.parent),
+        PROMETHEUS_MULTIPROC_DIR=str(prom),
     )
     argv = [sys.executable, "-c", "from app.cli import main; main()", "serve", "--workers", str(workers)]
     app = start(f"mix-serve-{workers}", argv, env, port, timeout=120)
@@ -214,16 +255,25 @@ async def run(workers: int, reqs: dict[str, list[Request]] | None, db: str, port
         seconds = float(_env("BENCH_MIX_SECONDS", "20"))
         for load in ("fixed", "max"):
             await asyncio.sleep(2)
-            cpu0, load_avg = _cpu([app]), os.getloadavg()[0]
-            if load == "fixed":
-                result = await fixed(port, schedule, float(_env("BENCH_MIX_RATE", "200")), seconds)
-            else:
-                result = await closed(port, schedule, int(_env("BENCH_MIX_CONNECTIONS", "50")), seconds)
+            cpu0, load_avg, gc0 = _cpu([app]), os.getloadavg()[0], await gc_pauses(port)
+            # The load generator's own collections would delay sends and count as the server's latency (the fixed
+            # load times each request from when it was due): none in the window, its heap frozen before it.
+            gc.collect()
+            gc.freeze()
+            gc.disable()
+            try:
+                if load == "fixed":
+                    result = await fixed(port, schedule, float(_env("BENCH_MIX_RATE", "200")), seconds)
+                else:
+                    result = await closed(port, schedule, int(_env("BENCH_MIX_CONNECTIONS", "50")), seconds)
+            finally:
+                gc.enable()
             served = sum(k["requests"] for k in result["kinds"].values())
             result |= {
                 "workers": workers,
                 "load_avg": round(load_avg, 2),
                 "api_cpu_ms_per_request": round((_cpu([app]) - cpu0) * 1000 / max(served, 1), 2),
+                "api_gc": _gc_delta(gc0, await gc_pauses(port)),
             }
             print(json.dumps(result), flush=True)
             out.append(result)
