@@ -2,7 +2,7 @@
 
 CPython's full collection walks every object the collector tracks. A started API process holds over 200,000 that
 live as long as it does (modules, the app and its routes, pydantic's and SQLAlchemy's models), and under the
-benchmark's load each full collection stopped every request in flight for 290 to 420 ms (bench/FINDINGS.md, fifth
+benchmark's load each full collection stopped every request in flight for 288 to 425 ms (bench/FINDINGS.md, fifth
 round). `settle_heap` takes what start-up built out of the collector's walk (`gc.freeze`); a full collection then
 walks only what was made since, some 20,000 to 30,000 objects, and took 34 to 95 ms on the same loaded machine.
 Frozen objects are still freed when nothing refers to them; only a reference cycle among them would never be
