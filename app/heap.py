@@ -28,7 +28,7 @@ _started: list[float] = [0.0]
 
 
 def settle_heap() -> None:
-    """Build what would otherwise be built at first use (SQLAlchemy's mappers: some 8,000 objects in the relay),
+    """Build what would otherwise be built at first use (SQLAlchemy's mappers: thousands of objects in the relay),
     collect start-up's garbage, then freeze what is left. Call once start-up is done."""
     configure_mappers()
     gc.collect()

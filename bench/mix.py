@@ -35,6 +35,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+from prometheus_client.parser import text_string_to_metric_families
 
 from bench import prepare
 from bench.loadgen import Request
@@ -184,17 +185,17 @@ async def gc_pauses(port: int) -> dict[str, float]:
     async with httpx.AsyncClient(base_url=f"http://{HOST}:{port}", timeout=10) as client:
         text = (await client.get("/metrics")).text
     got: dict[str, float] = defaultdict(float)
-    for line in text.splitlines():
-        if not line.startswith(GC_METRIC):
+    for family in text_string_to_metric_families(text):
+        if family.name != GC_METRIC:
             continue
-        name, value = line.rsplit(" ", 1)
-        full = 'generation="2"' in name
-        if name.startswith(f"{GC_METRIC}_count") and full:
-            got["full"] += float(value)
-        elif name.startswith(f"{GC_METRIC}_sum"):
-            got["full_s" if full else "young_s"] += float(value)
-        elif name.startswith(f"{GC_METRIC}_bucket") and full and 'le="0.05"' in name:
-            got["full_within_50ms"] += float(value)
+        for sample in family.samples:
+            full = sample.labels.get("generation") == "2"
+            if sample.name == f"{GC_METRIC}_count" and full:
+                got["full"] += sample.value
+            elif sample.name == f"{GC_METRIC}_sum":
+                got["full_s" if full else "young_s"] += sample.value
+            elif sample.name == f"{GC_METRIC}_bucket" and full and float(sample.labels["le"]) == 0.05:
+                got["full_within_50ms"] += sample.value
     return got
 
 
