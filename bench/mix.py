@@ -33,6 +33,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import asyncpg
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
@@ -101,14 +102,27 @@ class Schedule:
         return kind, pool[i % len(pool)]
 
 
-async def _send(client: httpx.AsyncClient, req: Request) -> int:
+# The loads' client is aiohttp's, not httpx's. On httpx, two runs in eight of the fixed load fell seconds behind
+# with the generator itself at 43-79% of a core (25% in the others): a generator that falls behind reports latency
+# the server did not have. aiohttp's client costs less per request (bench/FINDINGS.md, sixth round).
+LOAD_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError)
+
+
+def _client(port: int, connections: int) -> aiohttp.ClientSession:
+    connector = aiohttp.TCPConnector(limit=connections, limit_per_host=connections)
+    timeout = aiohttp.ClientTimeout(total=30)
+    return aiohttp.ClientSession(f"http://{HOST}:{port}", connector=connector, timeout=timeout)
+
+
+async def _send(client: aiohttp.ClientSession, req: Request) -> int:
     headers = {"Authorization": f"Bearer {req.token}"}
     if req.idempotent:
         headers["Idempotency-Key"] = f"mix-{time.time_ns()}-{random.random()}"
     if req.body:
         headers["Content-Type"] = "application/json"
-    r = await client.request(req.method, req.path, headers=headers, content=req.body.encode() or None)
-    return r.status_code
+    async with client.request(req.method, req.path, headers=headers, data=req.body.encode() or None) as r:
+        await r.read()
+        return r.status
 
 
 def _summary(lat: dict[str, list[float]], status: dict[str, dict[int, int]], seconds: float) -> dict[str, Any]:
@@ -128,14 +142,13 @@ def _summary(lat: dict[str, list[float]], status: dict[str, dict[int, int]], sec
 async def fixed(port: int, schedule: Schedule, rate: float, seconds: float) -> dict[str, Any]:
     lat: dict[str, list[float]] = defaultdict(list)
     status: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    limits = httpx.Limits(max_connections=400, max_keepalive_connections=400)
-    async with httpx.AsyncClient(base_url=f"http://{HOST}:{port}", timeout=30, limits=limits) as client:
+    async with _client(port, 400) as client:
         tasks: list[asyncio.Task[None]] = []
 
         async def one(kind: str, req: Request, due: float) -> None:
             try:
                 code = await _send(client, req)
-            except httpx.HTTPError:
+            except LOAD_ERRORS:
                 code = 0
             lat[kind].append(time.monotonic() - due)
             status[kind][code] += 1
@@ -155,8 +168,7 @@ async def fixed(port: int, schedule: Schedule, rate: float, seconds: float) -> d
 async def closed(port: int, schedule: Schedule, connections: int, seconds: float) -> dict[str, Any]:
     lat: dict[str, list[float]] = defaultdict(list)
     status: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-    async with httpx.AsyncClient(base_url=f"http://{HOST}:{port}", timeout=30, limits=limits) as client:
+    async with _client(port, connections) as client:
         end = time.monotonic() + seconds
 
         async def conn() -> None:
@@ -165,7 +177,7 @@ async def closed(port: int, schedule: Schedule, connections: int, seconds: float
                 t0 = time.monotonic()
                 try:
                     code = await _send(client, req)
-                except httpx.HTTPError:
+                except LOAD_ERRORS:
                     code = 0
                 lat[kind].append(time.monotonic() - t0)
                 status[kind][code] += 1
