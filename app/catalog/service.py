@@ -9,18 +9,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, literal, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.catalog.models import Category
 from app.orgs.models import Org
 
 
-def offered_at(path: str | None) -> ColumnElement[bool]:
-    """Entries offered at the org with this path; None: the district-wide ones (owned by a root of the tree)."""
+def offered_at(path: str | SQLColumnExpression[str] | None) -> ColumnElement[bool]:
+    """Entries offered at the org with this path (a value, or another org's path column in the same statement);
+    None: the district-wide ones (owned by a root of the tree)."""
     if path is None:
         return Org.parent_id.is_(None)
-    return literal(path).startswith(Org.path)
+    return (literal(path) if isinstance(path, str) else path).startswith(Org.path)
 
 
 def catalog_query(path: str | None, include_inactive: bool = False) -> Select[Category]:

@@ -81,13 +81,31 @@ async def check_community_grid(
     wanted = [community_id] if grid_id is None else [community_id, grid_id]
     found = {org.id: org for org in await session.scalars(select(Org).where(Org.id.in_(wanted)))}
     community = found.get(community_id)
-    if community is None or community.level != Level.community:
-        raise ValidationFailed([*loc, "community_id"], f"{community_id} is not a community")
-    if grid_id is not None:
-        grid = found.get(grid_id)
-        if grid is None or grid.level != Level.grid or grid.parent_id != community_id:
-            raise ValidationFailed([*loc, "grid_id"], f"{grid_id} is not a grid of community {community_id}")
+    grid = None if grid_id is None else found.get(grid_id)
+    refuse_bad_place(
+        community_id,
+        grid_id,
+        None if community is None else community.level,
+        None if grid is None else (grid.level, grid.parent_id),
+        loc,
+    )
+    assert community is not None
     return community
+
+
+def refuse_bad_place(
+    community_id: int,
+    grid_id: int | None,
+    community_level: str | None,
+    grid: tuple[str, int | None] | None,
+    loc: tuple[str, ...] = ("body",),
+) -> None:
+    """The rule `check_community_grid` applies, for a caller that read the two orgs itself (a create reads them in
+    its one look): the community's level (None: no such org), the grid's level and parent (None: no such org)."""
+    if community_level != Level.community:
+        raise ValidationFailed([*loc, "community_id"], f"{community_id} is not a community")
+    if grid_id is not None and (grid is None or grid[0] != Level.grid or grid[1] != community_id):
+        raise ValidationFailed([*loc, "grid_id"], f"{grid_id} is not a grid of community {community_id}")
 
 
 async def list_orgs(session: AsyncSession, parent_id: int | None, level: Level | None) -> list[Org]:

@@ -1,8 +1,8 @@
 """A new wish in as few round trips as PostgreSQL allows (`create_wish` in service.py drives it).
 
-Before the transaction, one look (`look`): a replay of the Idempotency-Key, the resident's last 24 hours, where the
-wish goes and whether its category is offered there; then the content check, with no transaction open. Then two
-statements in the request's transaction (`write`):
+Before the transaction, one look (`look`), one statement: a replay of the Idempotency-Key, the resident's last 24
+hours, where the wish goes (the community and the grid) and whether its category is offered there; then the
+content check, with no transaction open. Then two statements in the request's transaction (`write`):
 
 1. the resident's row locked (two orders of one resident are counted one after the other), then the key claimed
    (a concurrent twin waits on it, then finds our wish), and the new wish's id taken from its sequence;
@@ -22,31 +22,62 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Integer, String, bindparam, func, literal_column, select, text, true
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from app.auth.principal import Principal
 from app.catalog.models import Category
-from app.catalog.service import offered_category
-from app.db import before_outside_call, utcnow
+from app.catalog.service import offered_at
+from app.db import UTCDateTime, before_outside_call, utcnow
 from app.errors import Conflict, ValidationFailed
 from app.limits.throttle import DAY, refuse_daily_wish
 from app.notifications.models import WeChatStatus
 from app.notifications.templates import render
 from app.orgs.models import Org, StaffRole
-from app.orgs.service import check_community_grid
+from app.orgs.service import refuse_bad_place
 from app.wechat.content import Verdict
 from app.wishes import live
 from app.wishes.machine import Status
-from app.wishes.models import work_order_number
+from app.wishes.models import IdempotencyKey, Wish, work_order_number
 from app.wishes.queries import WishView
 from app.wishes.schemas import WishIn
 
 NO_LIMIT = 2**31 - 1
 _RECENT = "FROM wishes WHERE resident_id = :uid AND created_at > :since"
-_LOOK = text(
-    "SELECT (SELECT wish_id FROM idempotency_keys WHERE user_id = :uid AND key = CAST(:key AS varchar)) AS replay, "
-    f"(SELECT count(*) {_RECENT}) AS recent, (SELECT min(created_at) {_RECENT}) AS oldest"
+_K = IdempotencyKey
+# `_RECENT`'s 24 hours, for the look (built with SQLAlchemy, to use the catalog's own rule of what is offered where).
+_IS_RECENT = (Wish.resident_id == bindparam("uid"), Wish.created_at > bindparam("since", type_=UTCDateTime))
+_COMMUNITY, _GRID = aliased(Org, name="community"), aliased(Org, name="grid")
+# The category if offered at the community (the catalog's own rule, on the community's path in this statement).
+_OFFERED = (
+    select(Category.id, Category.name, Category.time_limit_hours)
+    .join(Org, Org.id == Category.org_id)
+    .where(Category.id == bindparam("category_id"), Category.active.is_(True), offered_at(_COMMUNITY.path))
+    .lateral("offered")
+)
+_ONE_ROW = select(literal_column("1").label("one")).subquery("one")
+# The look: one row whatever exists (the key's wish, the 24 hours, the two orgs and the category, each NULL if none).
+_LOOK = (
+    select(
+        select(_K.wish_id)
+        .where(_K.user_id == bindparam("uid"), _K.key == bindparam("key", type_=String))
+        .scalar_subquery()
+        .label("replay"),
+        select(func.count()).select_from(Wish).where(*_IS_RECENT).scalar_subquery().label("recent"),
+        select(func.min(Wish.created_at)).where(*_IS_RECENT).scalar_subquery().label("oldest"),
+        _COMMUNITY.level.label("community_level"),
+        _COMMUNITY.path.label("community_path"),
+        _GRID.level.label("grid_level"),
+        _GRID.parent_id.label("grid_parent_id"),
+        _OFFERED.c.id.label("category_id"),
+        _OFFERED.c.name.label("category_name"),
+        _OFFERED.c.time_limit_hours.label("time_limit_hours"),
+    )
+    .select_from(_ONE_ROW)
+    .outerjoin(_COMMUNITY, _COMMUNITY.id == bindparam("community_id", type_=Integer))
+    .outerjoin(_GRID, _GRID.id == bindparam("grid_id", type_=Integer))
+    .outerjoin(_OFFERED, true())
 )
 _REPLAYED = text("SELECT wish_id FROM idempotency_keys WHERE user_id = :uid AND key = :key")
 _CLAIM = text(
@@ -82,41 +113,59 @@ class Order:
     principal: Principal
     body: WishIn
     key: str | None
-    community: Org
+    community_id: int
+    community_path: str
     grid_id: int | None
-    category: Category
+    category_id: int
+    category_name: str
+    time_limit_hours: int
 
 
 async def look(
     session: AsyncSession, principal: Principal, body: WishIn, key: str | None, daily_limit: int | None
 ) -> Order | int:
-    """The reads before the content check: the wish a replayed key made (an int), or the order to write. Refuses
-    an order over the daily limit, an unknown place or a category not offered there, so WeChat is not asked."""
-    if not session.in_transaction():  # reads only, each its own snapshot: no BEGIN and COMMIT round trips
+    """The one read before the content check: the wish a replayed key made (an int), or the order to write.
+    Refuses an order over the daily limit, an unknown place or a category not offered there, in that order, so
+    WeChat is not asked."""
+    if not session.in_transaction():  # reads only: no BEGIN and COMMIT round trips
         await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     now = utcnow()
-    found = (await session.execute(_LOOK, {"uid": principal.id, "key": key, "since": now - DAY})).one()
+    user = principal.user
+    community_id = body.community_id or user.home_community_id
+    grid_id = body.grid_id
+    if grid_id is None and community_id is not None and community_id == user.home_community_id:
+        grid_id = user.home_grid_id
+    params = {
+        "uid": principal.id,
+        "key": key,
+        "since": now - DAY,
+        "community_id": community_id,
+        "grid_id": grid_id,
+        "category_id": body.category_id,
+    }
+    found = (await session.execute(_LOOK, params)).one()
     if found.replay is not None:
         return int(found.replay)
     if daily_limit is not None and found.recent >= daily_limit:
         refuse_daily_wish(daily_limit, found.oldest, now)
-    return await _where_and_what(session, principal, body, key)
-
-
-async def _where_and_what(session: AsyncSession, principal: Principal, body: WishIn, key: str | None) -> Order:
-    user = principal.user
-    community_id = body.community_id or user.home_community_id
     if community_id is None:
         raise ValidationFailed(["body", "community_id"], "choose a community (or set your home first)")
-    grid_id = body.grid_id
-    if grid_id is None and community_id == user.home_community_id:
-        grid_id = user.home_grid_id
-    community = await check_community_grid(session, community_id, grid_id)
+    grid = None if found.grid_level is None else (found.grid_level, found.grid_parent_id)
+    refuse_bad_place(community_id, grid_id, found.community_level, grid)
     # Only what that community offers: the district's entries, its street's and its own (一社一特色).
-    category = await offered_category(session, community.path, id=body.category_id)
-    if category is None:
+    if found.category_id is None:
         raise ValidationFailed(["body", "category_id"], f"category {body.category_id} is not offered there")
-    return Order(principal, body, key, community, grid_id, category)
+    return Order(
+        principal,
+        body,
+        key,
+        community_id,
+        found.community_path,
+        grid_id,
+        found.category_id,
+        found.category_name,
+        found.time_limit_hours,
+    )
 
 
 async def write(session: AsyncSession, order: Order, verdict: Verdict, daily_limit: int | None) -> WishView | int:
@@ -150,19 +199,19 @@ def _view(order: Order, wish_id: int, verdict: Verdict, now: datetime) -> WishVi
     return WishView(
         id=wish_id,
         status=Status.ordered,
-        category_id=order.category.id,
+        category_id=order.category_id,
         title=body.title.strip(),
         content=body.content.strip(),
         address=body.address or user.home_address,
         contact_phone=body.contact_phone or user.phone,
-        community_id=order.community.id,
+        community_id=order.community_id,
         grid_id=order.grid_id,
         resident_id=user.id,
         assignee_id=None,
         pool=False,
         pool_grid_id=None,
         target_member_id=body.target_member_id,
-        due_at=now + timedelta(hours=order.category.time_limit_hours),
+        due_at=now + timedelta(hours=order.time_limit_hours),
         created_at=now,
         updated_at=now,
         dispatched_at=None,
@@ -172,8 +221,8 @@ def _view(order: Order, wish_id: int, verdict: Verdict, now: datetime) -> WishVi
         rating_score=None,
         rating_comment=None,
         content_flag=None if verdict is Verdict.passed else str(verdict),
-        category_name=order.category.name,
-        community_path=order.community.path,
+        category_name=order.category_name,
+        community_path=order.community_path,
         resident_nickname=user.nickname,
         assignee_real_name=None,
     )

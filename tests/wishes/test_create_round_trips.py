@@ -1,6 +1,7 @@
-"""A create writes in two statements (the key's claim, then one of data-modifying CTEs) and its announcement on
-`wish_changed` travels inside the second, not as a statement of its own; a replay announces nothing. What the app
-sent is read off the engine, what PostgreSQL announced off a LISTEN on its own connection."""
+"""A create reads in one statement before its content check (key, daily count, place and category), writes in two
+(the key's claim, then one of data-modifying CTEs), and its announcement on `wish_changed` travels inside the
+second, not as a statement of its own; a replay announces nothing. What the app sent is read off the engine, what
+PostgreSQL announced off a LISTEN on its own connection."""
 
 from __future__ import annotations
 
@@ -45,6 +46,19 @@ async def test_a_create_announces_itself_from_its_write_statement(
     change = await asyncio.wait_for(heard.get(), 5)
     assert (change["id"], change["status"], change["resident_id"]) == (wish["id"], "ordered", uid)
     assert change["community_id"] == wish["community_id"] and change["pool"] is False
+
+
+async def test_a_create_is_three_statements_one_read_and_two_writes(api: Api, statements: list[str]) -> None:
+    body = {"category_id": await api.category_id(), "title": "帮忙买米", "content": "买一袋大米送到家"}
+    await api.login(R)
+    statements.clear()
+    assert (await api.post(R, "/api/v1/wishes", body)).status_code == 201
+    # Less the caller's standing (app/auth/standing.py: in production mostly from the process's cache).
+    sent = [s for s in statements if not s.startswith("SELECT users.id")]
+    assert len(sent) == 3, [s[:80] for s in sent]
+    look = sent[0]
+    assert look.startswith("SELECT") and all(t in look for t in ("idempotency_keys", "orgs AS community", "categories"))
+    assert "INSERT INTO idempotency_keys" in sent[1] and "INSERT INTO wishes" in sent[2]
 
 
 async def test_a_replayed_create_announces_nothing(api: Api, heard: asyncio.Queue[dict[str, Any]]) -> None:
