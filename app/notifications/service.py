@@ -4,9 +4,23 @@ app/notifications/relay.py; any kind written here is delivered, by the template 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import JSON, Integer, String, Table, bindparam, func, insert, literal_column, select
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    FromClause,
+    Insert,
+    Integer,
+    String,
+    Table,
+    bindparam,
+    func,
+    insert,
+    literal_column,
+    select,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,12 +42,12 @@ _COLUMNS = [
     "wechat_attempts",
     "params",
 ]
-# One INSERT for every recipient, from an array of their ids (PostgreSQL `unnest`): as an executemany of a parameter
-# set per recipient, a pool's notice to a grid's forty members cost a millisecond of CPU.
-_ROWS = insert(cast(Table, N.__table__)).from_select(
-    _COLUMNS,
-    select(
-        func.unnest(bindparam("user_ids", type_=ARRAY(Integer))),
+
+
+def _rows_of(user_id: ColumnElement[int], source: FromClause | None = None) -> Insert:
+    """One INSERT of a notice for every recipient `user_id` yields (an array's elements, or a query's rows)."""
+    values = select(
+        user_id,
         bindparam("kind", type_=String),
         bindparam("title", type_=String),
         bindparam("body", type_=String),
@@ -43,24 +57,53 @@ _ROWS = insert(cast(Table, N.__table__)).from_select(
         literal_column(f"'{WeChatStatus.pending}'", String),
         literal_column("0", Integer),
         bindparam("params", type_=JSON),
-    ),
-)
+    )
+    return insert(cast(Table, N.__table__)).from_select(
+        _COLUMNS, values if source is None else values.select_from(source)
+    )
+
+
+# From an array of their ids (PostgreSQL `unnest`): as an executemany of a parameter set per recipient, a pool's
+# notice to a grid's forty members cost a millisecond of CPU.
+_ROWS = _rows_of(func.unnest(bindparam("user_ids", type_=ARRAY(Integer))))
+
+
+@dataclass(frozen=True)
+class Pool:
+    """A pool notice's recipients: the active members of a community, or of one of its grids. Chosen by the INSERT
+    that writes their notices, not read first (a community's pool is hundreds of members: a round trip and every
+    id sent back and forth)."""
+
+    community_id: int
+    grid_id: int | None = None
+
+
+def _pool_rows(by_grid: bool) -> Insert:
+    members = select(Member.user_id).distinct()
+    members = members.where(Member.community_id == bindparam("community_id"), Member.active.is_(True))
+    if by_grid:
+        members = members.where(Member.grid_id == bindparam("grid_id"))
+    pool = members.subquery("pool")
+    return _rows_of(pool.c.user_id, pool)
+
+
+_POOL_ROWS = {by_grid: _pool_rows(by_grid) for by_grid in (False, True)}
+# Whom a notice goes to: user ids, or a pool.
+Recipients = Iterable[int] | Pool
 
 
 async def notify(
-    session: AsyncSession, user_ids: Iterable[int], kind: str, wish_id: int | None = None, **fields: str
+    session: AsyncSession, user_ids: Recipients, kind: str, wish_id: int | None = None, **fields: str
 ) -> int:
+    """A notice of `kind` to each recipient, in the caller's transaction; how many were written."""
+    title, body = render(kind, **fields)
+    values = {"kind": kind, "title": title, "body": body[:300], "wish_id": wish_id, "now": utcnow(), "params": fields}
+    if isinstance(user_ids, Pool):
+        pool = {"community_id": user_ids.community_id, "grid_id": user_ids.grid_id}
+        result = await session.execute(_POOL_ROWS[user_ids.grid_id is not None], pool | values)
+        return int(result.rowcount)  # type: ignore[attr-defined]
     recipients = sorted(set(user_ids))
     if not recipients:
         return 0
-    title, body = render(kind, **fields)
-    values = {"kind": kind, "title": title, "body": body[:300], "wish_id": wish_id, "now": utcnow(), "params": fields}
     await session.execute(_ROWS, {"user_ids": recipients, **values})
     return len(recipients)
-
-
-async def pool_members(session: AsyncSession, community_id: int, grid_id: int | None) -> list[int]:
-    query = select(Member.user_id).where(Member.community_id == community_id, Member.active.is_(True))
-    if grid_id is not None:
-        query = query.where(Member.grid_id == grid_id)
-    return list(await session.scalars(query))

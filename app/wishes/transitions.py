@@ -3,7 +3,7 @@ and whom it notifies. Whether it may happen at all is `machine.py`'s table, neve
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.principal import Principal
 from app.errors import ValidationFailed
 from app.members.models import Member, ServiceKind, ServiceRecord
-from app.notifications.service import pool_members
+from app.notifications.service import Pool, Recipients
 from app.orgs.queries import secretaries_of
 from app.orgs.service import check_community_grid
 from app.points.ledger import earn_for_wish
@@ -35,7 +35,7 @@ class Ctx:
 class Effect:
     values: dict[str, Any] = field(default_factory=dict)
     guards: list[ColumnElement[bool]] = field(default_factory=list)
-    notices: list[tuple[list[int], str]] = field(default_factory=list)
+    notices: Sequence[tuple[Recipients, str]] = field(default_factory=list)
     note: str | None = None
     data: dict[str, Any] | None = None
 
@@ -64,10 +64,8 @@ async def _dispatch(c: Ctx, body: s.DispatchIn) -> Effect:
         if body.grid_id is not None:
             await check_community_grid(c.session, w.community_id, body.grid_id)
         values.update(assignee_id=None, pool=True, pool_grid_id=body.grid_id)
-        recipients = await pool_members(c.session, w.community_id, body.grid_id)
-        return Effect(
-            values, notices=[(recipients, "wish_opened")], note=body.note, data={"pool_grid_id": body.grid_id}
-        )
+        pool = Pool(w.community_id, body.grid_id)
+        return Effect(values, notices=[(pool, "wish_opened")], note=body.note, data={"pool_grid_id": body.grid_id})
     member = await c.session.scalar(
         select(Member.user_id).where(
             Member.user_id == body.assignee_id, Member.community_id == w.community_id, Member.active.is_(True)
