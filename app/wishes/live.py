@@ -12,9 +12,6 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from app import pubsub
 from app.wishes.machine import Status
 from app.wishes.models import Wish
 from app.wishes.queries import WishView
@@ -38,16 +35,10 @@ class WishChange:
         return {"id": self.id, "community_id": self.community_id, "status": self.status}
 
 
-async def announce(
-    session: AsyncSession, wish: Wish | WishView, status: Status, values: dict[str, Any] | None = None
-) -> None:
-    """`wish` as it is after the change: its loaded row with `status` and the `values` just written over it."""
-    await pubsub.notify(session, CHANNEL, payload(wish, status, values))
-
-
 def payload(wish: Wish | WishView, status: Status, values: dict[str, Any] | None = None) -> str:
-    """The announcement of a change, for a statement that sends it itself (`pg_notify(CHANNEL, payload)`: a new
-    wish's, in app/wishes/ordering.py)."""
+    """The announcement of a change, `wish` as it is after it (its row with `status` and the `values` written
+    over it), for the statement that writes the change to send itself (`pg_notify(CHANNEL, payload)`: a new
+    wish's in app/wishes/ordering.py, a transition's in service.py's `_move`)."""
     changed = values or {}
     change = WishChange(
         id=wish.id,

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import NoReturn
 
 from pydantic import BaseModel
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal
@@ -94,20 +94,22 @@ async def _move(
     now: datetime,
 ) -> bool:
     """The one way a status changes: compare-and-set, its event row and its notices. False: the wish changed
-    meanwhile (the database, not Python, settles a race between two requests on the same wish)."""
+    meanwhile (the database, not Python, settles a race between two requests on the same wish). The change is
+    announced on `wish_changed` by the UPDATE itself (`pg_notify` in its RETURNING: only if the row was changed,
+    sent at commit, dropped on rollback), not by a statement of its own."""
     from_status = Status(wish.status)
+    announcement = func.pg_notify(live.CHANNEL, live.payload(wish, to, effect.values))
     stmt = (
         update(Wish)
         .where(Wish.id == wish.id, Wish.status == from_status, *effect.guards)
         .values(status=to, updated_at=now, **effect.values)
-        .returning(Wish.id)
+        .returning(Wish.id, announcement)
         .execution_options(synchronize_session=False)
     )
     if (await session.execute(stmt)).first() is None:
         return False
     actor = actor_of(principal, parties, action)
     session.add(timeline.event(wish, action, from_status, to, actor, now, effect.note, effect.data))
-    await live.announce(session, wish, to, effect.values)
     fields = {"number": wish.number, "title": wish.title, "name": _name(principal, wish), "reason": effect.note or ""}
     for recipients, kind in effect.notices:
         await notify(session, recipients, kind, wish.id, **fields)

@@ -1,7 +1,7 @@
 """A create reads in one statement before its content check (key, daily count, place and category), writes in two
 (the key's claim, then one of data-modifying CTEs), and its announcement on `wish_changed` travels inside the
-second, not as a statement of its own; a replay announces nothing. What the app sent is read off the engine, what
-PostgreSQL announced off a LISTEN on its own connection."""
+second, not as a statement of its own (a transition's in its UPDATE); a replay announces nothing. What the app
+sent is read off the engine, what PostgreSQL announced off a LISTEN on its own connection."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 
 from app.wishes import live
 from tests.helpers import Api
-from tests.wishes.conftest import R
+from tests.wishes.conftest import R, S
 
 
 @pytest.fixture
@@ -59,6 +59,24 @@ async def test_a_create_is_three_statements_one_read_and_two_writes(api: Api, st
     look = sent[0]
     assert look.startswith("SELECT") and all(t in look for t in ("idempotency_keys", "orgs AS community", "categories"))
     assert "INSERT INTO idempotency_keys" in sent[1] and "INSERT INTO wishes" in sent[2]
+
+
+async def test_a_transition_announces_itself_from_its_update(
+    api: Api, statements: list[str], heard: asyncio.Queue[dict[str, Any]]
+) -> None:
+    wish = await api.order(R)
+    assert (await asyncio.wait_for(heard.get(), 5))["status"] == "ordered"
+    await api.login(S)
+    statements.clear()
+    assert (await api.act(S, wish["id"], "dispatch", {"pool": True})).status_code == 200
+    announcing = [s for s in statements if "pg_notify" in s]
+    assert len(announcing) == 1 and announcing[0].startswith("UPDATE wishes"), [s[:80] for s in announcing]
+    change = await asyncio.wait_for(heard.get(), 5)
+    assert (change["id"], change["status"], change["pool"]) == (wish["id"], "dispatched", True)
+    # Refused by the table: no UPDATE, nothing announced.
+    assert (await api.act(S, wish["id"], "dispatch", {"pool": True})).status_code == 409
+    await asyncio.sleep(0.5)
+    assert heard.empty()
 
 
 async def test_a_replayed_create_announces_nothing(api: Api, heard: asyncio.Queue[dict[str, Any]]) -> None:
