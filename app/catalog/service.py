@@ -24,7 +24,7 @@ def offered_at(path: str | SQLColumnExpression[str] | None) -> ColumnElement[boo
     return (literal(path) if isinstance(path, str) else path).startswith(Org.path)
 
 
-def catalog_query(path: str | None, include_inactive: bool = False) -> Select[Category]:
+def catalog_query(path: str | SQLColumnExpression[str] | None, include_inactive: bool = False) -> Select[Category]:
     query = select(Category).join(Org, Org.id == Category.org_id).where(offered_at(path))
     if not include_inactive:
         query = query.where(Category.active.is_(True))

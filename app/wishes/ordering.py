@@ -28,7 +28,7 @@ from sqlalchemy.orm import aliased
 
 from app.auth.principal import Principal
 from app.catalog.models import Category
-from app.catalog.service import offered_at
+from app.catalog.service import catalog_query
 from app.db import UTCDateTime, before_outside_call, utcnow
 from app.errors import Conflict, ValidationFailed
 from app.limits.throttle import DAY, refuse_daily_wish
@@ -46,14 +46,14 @@ from app.wishes.schemas import WishIn
 NO_LIMIT = 2**31 - 1
 _RECENT = "FROM wishes WHERE resident_id = :uid AND created_at > :since"
 _K = IdempotencyKey
-# `_RECENT`'s 24 hours, for the look (built with SQLAlchemy, to use the catalog's own rule of what is offered where).
+# `_RECENT`'s 24 hours, for the look (built with SQLAlchemy, to use the catalog's own query of what is offered where).
 _IS_RECENT = (Wish.resident_id == bindparam("uid"), Wish.created_at > bindparam("since", type_=UTCDateTime))
 _COMMUNITY, _GRID = aliased(Org, name="community"), aliased(Org, name="grid")
-# The category if offered at the community (the catalog's own rule, on the community's path in this statement).
+# The category if the catalog offers it at the community (its own query, on the community's path in this statement).
 _OFFERED = (
-    select(Category.id, Category.name, Category.time_limit_hours)
-    .join(Org, Org.id == Category.org_id)
-    .where(Category.id == bindparam("category_id"), Category.active.is_(True), offered_at(_COMMUNITY.path))
+    catalog_query(_COMMUNITY.path)
+    .where(Category.id == bindparam("category_id"))
+    .with_only_columns(Category.id, Category.name, Category.time_limit_hours)
     .lateral("offered")
 )
 _ONE_ROW = select(literal_column("1").label("one")).subquery("one")
