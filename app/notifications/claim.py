@@ -3,8 +3,11 @@
 A handful of statements however many rows: the due rows are locked (`FOR UPDATE SKIP LOCKED`, so relays on several
 machines share them), a row that cannot be sent at all (no template, a flagged user, a message that cannot fit) is
 `failed` at once, one consent per row is taken from the user's quota (none left: `no_quota`, nothing is sent), and
-the rest get `claimed_until` = now + the lease. The same transaction first marks `failed` the rows a dead relay left
-claimed (see app/notifications/relay.py for why they are not sent again).
+the rest get `claimed_until` = now + the lease. A row whose user has no consent left for its template is settled
+`no_quota` by the statement that locks it (`UNCONSENTED`), before any row is read: most of a pool's notices are
+such rows (a community's members, few of whom allowed a message), and none needs its message built or its row read
+into Python. The same transaction first marks `failed` the rows a dead relay left claimed (see
+app/notifications/relay.py for why they are not sent again).
 """
 
 from __future__ import annotations
@@ -13,17 +16,34 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Integer, Select, String, any_, bindparam, literal_column, select, update
+from sqlalchemy import (
+    Integer,
+    Select,
+    String,
+    Update,
+    any_,
+    bindparam,
+    case,
+    exists,
+    func,
+    literal_column,
+    not_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
 from app.config import Settings
+from app.db import UTCDateTime
 from app.notifications import quota
 from app.notifications.delivery import build_message, template_for
-from app.notifications.models import Notification, WeChatFlag, WeChatStatus
+from app.notifications.models import Notification, SubscriptionQuota, WeChatFlag, WeChatStatus
+from app.notifications.templates import DEFAULT_KEY, TEMPLATES
 
 log = logging.getLogger(__name__)
 INTERRUPTED = "interrupted mid-send; not resent to avoid a duplicate"
@@ -38,6 +58,7 @@ _IDS = bindparam("ids", type_=ARRAY(Integer))
 _BY_IDS = update(N).where(N.id == any_(_IDS)).execution_options(synchronize_session=False)
 _CLAIM = _BY_IDS.values(claimed_until=bindparam("until"), wechat_attempts=N.wechat_attempts + 1, quota_reserved=True)
 _SETTLE = _BY_IDS.values(wechat_status=bindparam("status"), wechat_error=bindparam("error"))
+Q = SubscriptionQuota
 _FLAGGED = select(WeChatFlag.user_id).where(WeChatFlag.user_id == any_(bindparam("users", type_=ARRAY(Integer))))
 
 
@@ -93,7 +114,12 @@ async def claim_due(session: AsyncSession, settings: Settings, now: datetime, li
     """Claim up to `limit` due rows (and first, if `sweep`, settle the rows a dead relay left claimed)."""
     if sweep:
         await _fail_interrupted(session, now)
-    rows = [(Due(*row[:-1]), row[-1]) for row in await session.execute(due_query(now, limit))]
+    settled = await session.execute(UNCONSENTED, {"now": now, "limit": limit, **template_params(settings)})
+    unconsented = cast(CursorResult[Any], settled).rowcount
+    rows: list[tuple[Due, str]] = []
+    if unconsented < limit:  # the window's other rows, locked above, come first
+        due = await session.execute(DUE, {"now": now, "limit": limit - unconsented})
+        rows = [(Due(*row[:-1]), row[-1]) for row in due]
     flagged = await _flagged(session, {note.user_id for note, _ in rows})
     failed: defaultdict[str, list[int]] = defaultdict(list)
     ready: list[tuple[Due, Claim]] = []
@@ -110,20 +136,70 @@ async def claim_due(session: AsyncSession, settings: Settings, now: datetime, li
     if claims:
         until = now + timedelta(seconds=settings.relay_lease_seconds)
         await session.execute(_CLAIM, {"ids": [c.id for c in claims], "until": until})
-    return Batch(len(rows), claims)
+    return Batch(unconsented + len(rows), claims)
 
 
-def due_query(now: datetime, limit: int) -> Select[Any]:
-    """The claim's rows: due, pending, not claimed, in the order of ix_notifications_pending (no sort); the columns
-    of `Due`, then the recipient's openid."""
-    return (
-        select(*_DUE_COLUMNS, User.openid)
-        .join(User, User.id == N.user_id)
-        .where(_PENDING, N.claimed_until.is_(None), N.next_attempt_at <= now)
+# The claim's rows: due (`now`), pending, not claimed, in the order of ix_notifications_pending (no sort), at most
+# `limit`; the columns of `Due`, then the recipient's openid. Built once, with both as bound parameters.
+_IS_DUE = (_PENDING, N.claimed_until.is_(None), N.next_attempt_at <= bindparam("now", type_=UTCDateTime))
+DUE: Select[Any] = (
+    select(*_DUE_COLUMNS, User.openid)
+    .join(User, User.id == N.user_id)
+    .where(*_IS_DUE)
+    .order_by(N.next_attempt_at, N.id)
+    .limit(bindparam("limit", type_=Integer))
+    .with_for_update(of=N, skip_locked=True)
+)
+
+
+# Each kind's template id (NULL where none is configured), from `template_params`; a kind not listed: the default's.
+_KINDS = (
+    func.unnest(bindparam("kinds", type_=ARRAY(String)), bindparam("templates", type_=ARRAY(String)))
+    .table_valued("kind", "template_id")
+    .render_derived(name="configured")
+)
+
+
+def _unconsented() -> Update:
+    """Settle `no_quota` the rows of the claim's window (`DUE`'s first `limit` rows, locked as it locks them) that
+    hold no consent reserved, whose template is configured and whose user is not flagged (so that `_check` would
+    pass them on to `_take_quota`), and whose user has no consent left for that template (so that `_take_quota`
+    would refuse them). The window's other rows stay locked by this transaction, and `DUE` reads them next.
+    A row whose message could not be fitted to its template either ends `no_quota` here, not `failed`: nothing
+    would be sent either way, and the rows of its kind that hold a consent still fail and say why."""
+    window = (
+        select(N.id, N.user_id, N.kind, N.quota_reserved)
+        .where(*_IS_DUE)
         .order_by(N.next_attempt_at, N.id)
-        .limit(limit)
-        .with_for_update(of=N, skip_locked=True)
+        .limit(bindparam("limit", type_=Integer))
+        .with_for_update(skip_locked=True)
+        .cte("window")
     )
+    template = case((_KINDS.c.kind.is_(None), bindparam("default_template", type_=String)), else_=_KINDS.c.template_id)
+    consent = exists().where(Q.user_id == window.c.user_id, Q.template_id == template, Q.remaining > 0)
+    flagged = exists().where(WeChatFlag.user_id == window.c.user_id)
+    unconsented = (
+        select(window.c.id)
+        .select_from(window.outerjoin(_KINDS, _KINDS.c.kind == window.c.kind))
+        .where(not_(window.c.quota_reserved), template.is_not(None), ~flagged, ~consent)
+    )
+    return (
+        update(N)
+        .where(N.id.in_(unconsented))
+        .values(wechat_status=WeChatStatus.no_quota, wechat_error=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+UNCONSENTED = _unconsented()
+
+
+def template_params(settings: Settings) -> dict[str, Any]:
+    """Each kind's configured template id for `UNCONSENTED` (as `template_for` finds it)."""
+    kinds = list(TEMPLATES)
+    ids = [template.id if template else None for template in (template_for(kind, settings)[1] for kind in kinds)]
+    default = settings.wechat_templates.get(DEFAULT_KEY)
+    return {"kinds": kinds, "templates": ids, "default_template": default.id if default else None}
 
 
 def _check(note: Due, openid: str, flagged: bool, settings: Settings) -> Claim | str:

@@ -1,14 +1,16 @@
 """The relay's claim reads ix_notifications_pending in order and sorts nothing, however big the backlog, also as the
-generic plan of a prepared statement (asyncpg prepares every statement; PostgreSQL may then stop re-planning it)."""
+generic plan of a prepared statement (asyncpg prepares every statement; PostgreSQL may then stop re-planning it).
+Both of its reads: the window whose rows without a consent it settles, and the rows it then claims."""
 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import ClauseElement, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.config import Settings
 from app.db import utcnow
-from app.notifications.claim import due_query
+from app.notifications.claim import DUE, UNCONSENTED, template_params
 
 USERS = 100
 NOTIFICATIONS = 20_000
@@ -39,25 +41,36 @@ async def _outbox(session: AsyncSession) -> None:
     await session.commit()
 
 
-async def _plan(session: AsyncSession, mode: str) -> str:
-    """EXPLAIN of the claim the relay sends, prepared as asyncpg prepares it, planned in `mode`."""
+def _literal(value: object) -> str:
+    """A parameter's value written out for EXECUTE (which takes no bound parameters)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, list):
+        return f"ARRAY[{', '.join(_literal(v) for v in value)}]"
+    if isinstance(value, int):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+async def _plan(session: AsyncSession, statement: ClauseElement, mode: str) -> str:
+    """EXPLAIN of a statement of the claim, prepared as asyncpg prepares it, planned in `mode`."""
     conn = await session.connection()
-    claim = due_query(utcnow(), 50).compile(dialect=conn.dialect)
-    # EXECUTE takes no bound parameters: its arguments are the statement's values written out.
-    literal_binds = {"literal_binds": True}
-    values = [
-        str(claim.binds[name].compile(dialect=conn.dialect, compile_kwargs=literal_binds))
-        for name in claim.positiontup or []
-    ]
+    compiled = statement.compile(dialect=conn.dialect)
+    params = compiled.construct_params({"now": utcnow(), "limit": 50, **template_params(Settings(_env_file=None))})
+    values = [_literal(params[name]) for name in compiled.positiontup or []]
     await conn.exec_driver_sql(f"SET LOCAL plan_cache_mode = {mode}")
-    await conn.exec_driver_sql(f"PREPARE claim AS {claim}")
+    await conn.exec_driver_sql(f"PREPARE claim AS {compiled}")
     plan = await conn.exec_driver_sql(f"EXPLAIN EXECUTE claim({', '.join(values)})")
+    await conn.exec_driver_sql("DEALLOCATE claim")
     return "\n".join(r[0] for r in plan)
 
 
+@pytest.mark.parametrize("statement", [UNCONSENTED, DUE], ids=["unconsented", "due"])
 @pytest.mark.parametrize("mode", ["force_custom_plan", "force_generic_plan"])
-async def test_the_claim_walks_the_pending_index_without_sorting(session: AsyncSession, mode: str) -> None:
+async def test_the_claim_walks_the_pending_index_without_sorting(
+    session: AsyncSession, statement: ClauseElement, mode: str
+) -> None:
     await _outbox(session)
-    plan = await _plan(session, mode)
+    plan = await _plan(session, statement, mode)
     assert "ix_notifications_pending" in plan, plan
     assert "Sort" not in plan, plan  # neither a Sort nor an Incremental Sort over the pending rows
