@@ -18,7 +18,7 @@ from app.wechat.content import ContentScreenDep
 from app.wishes import service
 from app.wishes.machine import Action, Status
 from app.wishes.present import detail_fields, json_response, wish_fields, wish_out
-from app.wishes.queries import Scope, events_of, list_wishes, visible_view
+from app.wishes.queries import Scope, list_wishes, visible_detail
 from app.wishes.schemas import (
     CompleteIn,
     DispatchIn,
@@ -111,9 +111,8 @@ async def list_(
 
 @router.get("/{wish_id}", response_model=WishDetail, dependencies=[AutocommitReads])
 async def get_wish(wish_id: IdPath, session: SessionDep, principal: CurrentUser, settings: SettingsDep) -> Response:
-    wish = await visible_view(session, principal, wish_id)
+    wish, events = await visible_detail(session, principal, wish_id)
     await log_contact_views(session, principal, [wish], via="detail")
-    events = await events_of(session, wish_id)
     return json_response(detail_fields(wish, events, principal, utcnow(), settings.reopen_days))
 
 
