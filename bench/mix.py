@@ -13,9 +13,11 @@ Two loads, for each N in BENCH_MIX_WORKERS (`1,2`):
   client that waits for it. p50/p99 per kind.
 - **max**: BENCH_MIX_CONNECTIONS (50) connections, each sending its next request when its answer is in: the
   throughput of the mix.
-Each load also reports the API's garbage-collection pauses during it (`api_gc`, from its `/metrics`), and runs
-with the load generator's own collector off. Prints JSON lines and writes bench/data/mix.json. BENCH_MIX_SECONDS
-(20), BENCH_MIX_PORT (18404: the API; the stand-in +1).
+Each load also reports the API's garbage-collection pauses during it (`api_gc`, from its `/metrics`) and the share
+of a core the API and the worker used over it (`api_cores`, `worker_cores`), and runs with the load generator's
+own collector off. Prints JSON lines and writes bench/data/mix.json. BENCH_MIX_SECONDS (20), BENCH_MIX_PORT
+(18404: the API; the stand-in +1), BENCH_MIX_LOADS (`fixed,max`), BENCH_MIX_APP (the served code: another
+checkout's, for a before-and-after in one run).
 """
 
 from __future__ import annotations
@@ -251,7 +253,7 @@ async def run(workers: int, reqs: dict[str, list[Request]] | None, db: str, port
         db,
         port,
         WECHAT_API_BASE=f"http://{HOST}:{port + 1}",
-        PYTHONPATH=str(BENCH_DIR.parent),
+        PYTHONPATH=_env("BENCH_MIX_APP", str(BENCH_DIR.parent)),
         PROMETHEUS_MULTIPROC_DIR=str(prom),
     )
     argv = [sys.executable, "-c", "from app.cli import main; main()", "serve", "--workers", str(workers)]
@@ -266,9 +268,10 @@ async def run(workers: int, reqs: dict[str, list[Request]] | None, db: str, port
             await api.close()
         schedule = Schedule(reqs)
         seconds = float(_env("BENCH_MIX_SECONDS", "20"))
-        for load in ("fixed", "max"):
+        for load in _env("BENCH_MIX_LOADS", "fixed,max").split(","):
             await asyncio.sleep(2)
             cpu0, load_avg, gc0 = _cpu([app]), os.getloadavg()[0], await gc_pauses(port)
+            worker_cpu0, t0 = _cpu([worker]), time.monotonic()
             # The load generator's own collections would delay sends and count as the server's latency (the fixed
             # load times each request from when it was due): none in the window, its heap frozen before it.
             gc.collect()
@@ -282,10 +285,13 @@ async def run(workers: int, reqs: dict[str, list[Request]] | None, db: str, port
             finally:
                 gc.enable()
             served = sum(k["requests"] for k in result["kinds"].values())
+            api_cpu, window = _cpu([app]) - cpu0, time.monotonic() - t0
             result |= {
                 "workers": workers,
                 "load_avg": round(load_avg, 2),
-                "api_cpu_ms_per_request": round((_cpu([app]) - cpu0) * 1000 / max(served, 1), 2),
+                "api_cpu_ms_per_request": round(api_cpu * 1000 / max(served, 1), 2),
+                "api_cores": round(api_cpu / window, 2),
+                "worker_cores": round((_cpu([worker]) - worker_cpu0) / window, 2),
                 "api_gc": _gc_delta(gc0, await gc_pauses(port)),
             }
             print(json.dumps(result), flush=True)
