@@ -110,5 +110,9 @@ def _standing_of(principal: Principal, expires: float) -> Standing:
 
 
 def _mark_changes(conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+    # Run before every statement. A statement that begins with SELECT changes nothing (a data-modifying CTE begins
+    # with WITH), and most of them join `users`: they are not searched.
+    if statement.startswith("SELECT"):
+        return
     if any(table in statement for table in _TABLES) and _CHANGES.search(statement):
         conn.info[STANDING_CHANGED] = True
