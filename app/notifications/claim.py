@@ -48,6 +48,7 @@ from app.notifications.templates import DEFAULT_KEY, TEMPLATES
 log = logging.getLogger(__name__)
 INTERRUPTED = "interrupted mid-send; not resent to avoid a duplicate"
 N = Notification
+Q = SubscriptionQuota
 # ix_notifications_pending's predicate (PENDING_SQL) with a constant, not a bound parameter, so that PostgreSQL may
 # use the index in a prepared statement's generic plan too.
 _PENDING = N.wechat_status == literal_column(f"'{WeChatStatus.pending}'", String)
@@ -58,7 +59,6 @@ _IDS = bindparam("ids", type_=ARRAY(Integer))
 _BY_IDS = update(N).where(N.id == any_(_IDS)).execution_options(synchronize_session=False)
 _CLAIM = _BY_IDS.values(claimed_until=bindparam("until"), wechat_attempts=N.wechat_attempts + 1, quota_reserved=True)
 _SETTLE = _BY_IDS.values(wechat_status=bindparam("status"), wechat_error=bindparam("error"))
-Q = SubscriptionQuota
 _FLAGGED = select(WeChatFlag.user_id).where(WeChatFlag.user_id == any_(bindparam("users", type_=ARRAY(Integer))))
 
 
