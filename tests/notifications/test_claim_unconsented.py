@@ -60,29 +60,32 @@ async def test_no_consent_is_settled_without_building_a_message(
     assert len(fake.messages) == 1
 
 
-async def test_a_flagged_user_without_a_consent_still_fails_as_refused(
-    api: Api, fake: FakeWeChatState, relay: Relay, session: AsyncSession, built: list[int]
+@pytest.mark.parametrize(
+    ("cause", "error"),
+    [("flagged", "refused this recipient"), ("no template", "no subscribe template configured")],
+)
+async def test_a_row_failing_a_python_check_still_fails_for_it_without_a_consent(
+    app: FastAPI,
+    api: Api,
+    fake: FakeWeChatState,
+    settings: Settings,
+    session: AsyncSession,
+    built: list[int],
+    cause: str,
+    error: str,
 ) -> None:
+    """A flagged user, or a kind whose template is not configured: `failed` and why, as before, not `no_quota`."""
     secretary = await api.uid(S)
-    session.add(WeChatFlag(user_id=secretary, errcode=40003, detail="invalid openid"))
-    await session.commit()
+    if cause == "flagged":
+        session.add(WeChatFlag(user_id=secretary, errcode=40003, detail="invalid openid"))
+        await session.commit()
+    else:
+        templates = {k: t for k, t in settings.wechat_templates.items() if k != "task_status"}
+        settings = settings.model_copy(update={"wechat_templates": templates})
     await api.order(R)
-    await relay.drain()
+    await Relay(app.state.sessionmaker, app.state.wechat, settings).drain()
     [note] = await notes_of(session, secretary)
-    assert note.wechat_status == "failed" and "refused this recipient" in (note.wechat_error or "")
-    assert built == [] and fake.messages == []
-
-
-async def test_a_kind_without_a_template_still_fails_as_unconfigured(
-    app: FastAPI, api: Api, fake: FakeWeChatState, settings: Settings, session: AsyncSession, built: list[int]
-) -> None:
-    templates = {k: t for k, t in settings.wechat_templates.items() if k != "task_status"}
-    relay = Relay(app.state.sessionmaker, app.state.wechat, settings.model_copy(update={"wechat_templates": templates}))
-    secretary = await api.uid(S)
-    await api.order(R)
-    await relay.drain()
-    [note] = await notes_of(session, secretary)
-    assert note.wechat_status == "failed" and "no subscribe template configured" in (note.wechat_error or "")
+    assert note.wechat_status == "failed" and error in (note.wechat_error or "")
     assert built == [] and fake.messages == []
 
 
