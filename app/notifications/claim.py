@@ -141,11 +141,10 @@ async def claim_due(session: AsyncSession, settings: Settings, now: datetime, li
 
 # The claim's rows: due (`now`), pending, not claimed, in the order of ix_notifications_pending (no sort), at most
 # `limit`; the columns of `Due`, then the recipient's openid. Built once, with both as bound parameters.
-_IS_DUE = (_PENDING, N.claimed_until.is_(None), N.next_attempt_at <= bindparam("now", type_=UTCDateTime))
 DUE: Select[Any] = (
     select(*_DUE_COLUMNS, User.openid)
     .join(User, User.id == N.user_id)
-    .where(*_IS_DUE)
+    .where(_PENDING, N.claimed_until.is_(None), N.next_attempt_at <= bindparam("now", type_=UTCDateTime))
     .order_by(N.next_attempt_at, N.id)
     .limit(bindparam("limit", type_=Integer))
     .with_for_update(of=N, skip_locked=True)
@@ -167,14 +166,7 @@ def _unconsented() -> Update:
     would refuse them). The window's other rows stay locked by this transaction, and `DUE` reads them next.
     A row whose message could not be fitted to its template either ends `no_quota` here, not `failed`: nothing
     would be sent either way, and the rows of its kind that hold a consent still fail and say why."""
-    window = (
-        select(N.id, N.user_id, N.kind, N.quota_reserved)
-        .where(*_IS_DUE)
-        .order_by(N.next_attempt_at, N.id)
-        .limit(bindparam("limit", type_=Integer))
-        .with_for_update(skip_locked=True)
-        .cte("window")
-    )
+    window = DUE.with_only_columns(N.id, N.user_id, N.kind, N.quota_reserved).cte("window")
     template = case((_KINDS.c.kind.is_(None), bindparam("default_template", type_=String)), else_=_KINDS.c.template_id)
     consent = exists().where(Q.user_id == window.c.user_id, Q.template_id == template, Q.remaining > 0)
     flagged = exists().where(WeChatFlag.user_id == window.c.user_id)
