@@ -1,11 +1,10 @@
 """The process's PostgreSQL LISTEN hub: one dedicated connection (not from the request pool) on which every
 `LISTEN` of this process runs, and the callbacks or queues of the code that wants to hear of a change.
 
-Publishing is a statement of the request's own transaction, so a message goes out only if the change commits
-(PostgreSQL delivers NOTIFY at COMMIT, and drops it on ROLLBACK)::
-
-    from app.pubsub import notify
-    await notify(session, "standing", str(user_id))      # SELECT pg_notify('standing', '42'), sent at commit
+Publishing is `pg_notify(channel, payload)` inside the request's own transaction, so a message goes out only if
+the change commits (PostgreSQL delivers NOTIFY at COMMIT, and drops it on ROLLBACK). The writes send it from the
+statement that makes the change: a wish's in its INSERT or UPDATE (app/wishes/ordering.py, service.py's `_move`),
+a standing's from triggers (migration 0014).
 
 Listening (the hub lives on `app.state.pubsub`, started and stopped by the app's lifespan; `HubDep` in a route)::
 
@@ -39,9 +38,7 @@ from typing import Annotated, Any
 
 import asyncpg
 from fastapi import Depends, Request
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import APPLICATION_NAME, CONNECT_TIMEOUT_SECONDS, URL_TIMEOUTS
 
@@ -217,11 +214,6 @@ async def open_hub(url: str) -> AsyncIterator[Hub]:
         yield hub
     finally:
         await hub.stop()
-
-
-async def notify(session: AsyncSession, channel: str, payload: str = "") -> None:
-    """Publish `payload` on `channel` when the session's transaction commits (not at all if it rolls back)."""
-    await session.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": channel, "payload": payload})
 
 
 def _hub(request: Request) -> Hub:

@@ -9,10 +9,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.db import create_engine, create_sessionmaker
-from app.pubsub import MISSED, Hub, asyncpg_dsn, notify
+from app.pubsub import MISSED, Hub, asyncpg_dsn
 
 WAIT = 5.0
 
@@ -31,6 +31,11 @@ async def hub(db_url: str) -> AsyncIterator[Hub]:
     assert hub.connected.is_set()
     yield hub
     await hub.stop()
+
+
+async def notify(session: AsyncSession, channel: str, payload: str) -> None:
+    """What the app's writes do inside their own statements (`pg_notify`): sent when the transaction commits."""
+    await session.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": channel, "payload": payload})
 
 
 async def _publish(engine: AsyncEngine, channel: str, payload: str, *, commit: bool = True) -> None:
