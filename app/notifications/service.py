@@ -93,17 +93,17 @@ Recipients = Iterable[int] | Pool
 
 
 async def notify(
-    session: AsyncSession, user_ids: Recipients, kind: str, wish_id: int | None = None, **fields: str
+    session: AsyncSession, recipients: Recipients, kind: str, wish_id: int | None = None, **fields: str
 ) -> int:
     """A notice of `kind` to each recipient, in the caller's transaction; how many were written."""
     title, body = render(kind, **fields)
     values = {"kind": kind, "title": title, "body": body[:300], "wish_id": wish_id, "now": utcnow(), "params": fields}
-    if isinstance(user_ids, Pool):
-        pool = {"community_id": user_ids.community_id, "grid_id": user_ids.grid_id}
-        result = await session.execute(_POOL_ROWS[user_ids.grid_id is not None], pool | values)
+    if isinstance(recipients, Pool):
+        pool = {"community_id": recipients.community_id, "grid_id": recipients.grid_id}
+        result = await session.execute(_POOL_ROWS[recipients.grid_id is not None], pool | values)
         return int(result.rowcount)  # type: ignore[attr-defined]
-    recipients = sorted(set(user_ids))
-    if not recipients:
+    user_ids = sorted(set(recipients))
+    if not user_ids:
         return 0
-    await session.execute(_ROWS, {"user_ids": recipients, **values})
-    return len(recipients)
+    await session.execute(_ROWS, {"user_ids": user_ids, **values})
+    return len(user_ids)
